@@ -1,0 +1,92 @@
+"""Command-line contract of DESIGN.md: `python main.py SUBCOMMAND …`. Errors go to stderr, exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import paths
+from app.fileio import atomic_write_text
+from app.questions import BankError, import_markdown, load_bank, load_bank_or_builtin
+
+
+def _cmd_questions(args: argparse.Namespace) -> int:
+    if args.bank:
+        bank = load_bank(Path(args.bank))
+    else:
+        loaded = load_bank_or_builtin(paths.user_bank_path())
+        if loaded.warning:
+            print(loaded.warning, file=sys.stderr)
+        bank = loaded.bank
+    if args.json:
+        sys.stdout.write(bank.to_json())
+        return 0
+    for q in bank.questions:
+        lps = ", ".join(q.principles) or "-"
+        heads = " / ".join(s.heading for s in q.sections)
+        print(f"{q.id}  {q.question}\n      principles: {lps}\n      sections: {heads}")
+    print(f"{len(bank.questions)} questions")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    src = Path(args.markdown)
+    try:
+        text = src.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BankError(f"{src}: cannot be read ({e})") from None
+    bank = import_markdown(text, source=args.source or src.name, id_prefix=args.id_prefix)
+    out = Path(args.out) if args.out else paths.data_dir() / "questions.json"
+    atomic_write_text(out, bank.to_json())
+    sections = sum(len(q.sections) for q in bank.questions)
+    print(f"imported {len(bank.questions)} questions, {sections} sections -> {out}")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from app.bench import run_bench
+
+    results = run_bench(only=args.only)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for key, value in results.items():
+            print(f"{key:32} {value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="main.py", description="STAR Coach: with no command, start the app.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    q = sub.add_parser("questions", help="list the question bank")
+    q.add_argument("--json", action="store_true", help="print the whole bank as JSON")
+    q.add_argument("--bank", help="a bank JSON file instead of the user's or the built-in one")
+    q.set_defaults(func=_cmd_questions)
+
+    i = sub.add_parser(
+        "import-guide", help="build a question bank from a guide in the seed's Markdown format"
+    )
+    i.add_argument("markdown")
+    i.add_argument("--out", help="where to write the bank (default: your data folder, used by the app)")
+    i.add_argument("--source", help="name recorded as the bank's source (default: the file name)")
+    i.add_argument("--id-prefix", default="q", help="prefix of question ids (default: q)")
+    i.set_defaults(func=_cmd_import)
+
+    b = sub.add_parser("bench", help="run the benchmark suite")
+    b.add_argument("--json", action="store_true")
+    b.add_argument("--only", help="run one scenario")
+    b.set_defaults(func=_cmd_bench)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BankError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1

@@ -1,0 +1,42 @@
+"""Shared fixtures: a private data folder per test, and a real screen and microphone or a clear failure."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_49d43bc81198066a.txt"
+SEED_EARLY = SHARED / "seeds" / "001_dfc52590d3b347cb.txt"
+ARTIFACTS = ROOT / "test-artifacts"
+
+REQUIRE_DEVICES = os.environ.get("STAR_COACH_REQUIRE_DEVICES") == "1" or bool(os.environ.get("CI"))
+
+if not os.environ.get("DISPLAY"):
+    if REQUIRE_DEVICES:
+        raise pytest.UsageError(
+            "No DISPLAY: run the suite with scripts/test.sh, which starts Xvfb and PulseAudio."
+        )
+    # Outside the test command, widget tests still run, offscreen.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def star_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own data folder and no user bank unless it sets one."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("STAR_COACH_HOME", str(home))
+    monkeypatch.delenv("STAR_COACH_BANK", raising=False)
+    yield home
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,97 @@
+"""The main window as a person uses it: browse, search, filter, read a question's guidance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app import paths
+from app.questions import builtin_bank_path, load_bank_or_builtin
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> MainWindow:
+    win = MainWindow(load_bank_or_builtin(paths.user_bank_path()))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_lists_all_36_questions_and_shows_the_first(window: MainWindow, screenshot_dir: Path) -> None:
+    assert len(window.questions.visible_ids()) == 36
+    assert window.questions.count.text() == "36 of 36 questions"
+    text = window.detail.toPlainText()
+    assert "1. Tell me about a time when you were faced with a problem" in text
+    assert "Reference answer" in text
+    assert "I was tasked with optimizing our recommendation system" in text
+    assert window.banner is None
+    window.grab().save(str(screenshot_dir / "main-window.png"))
+
+
+def test_search_narrows_the_list(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClicks(window.questions.search, "manager")
+    ids = window.questions.visible_ids()
+    assert "q08" in ids and "q24" in ids
+    assert len(ids) < 36
+    window.questions.search.clear()
+    qtbot.keyClicks(window.questions.search, "zebra unicorn")
+    assert window.questions.visible_ids() == []
+    assert window.questions.count.text() == "0 of 36 questions"
+
+
+def test_filter_by_leadership_principle(window: MainWindow) -> None:
+    combo = window.questions.principle
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels[0] == "All Leadership Principles"
+    row = next(i for i, t in enumerate(labels) if t.startswith("Have Backbone"))
+    combo.setCurrentIndex(row)
+    assert window.questions.visible_ids() == ["q08"]
+    assert window.detail.question is not None and window.detail.question.id == "q08"
+    combo.setCurrentIndex(0)
+    assert len(window.questions.visible_ids()) == 36
+
+
+def test_selected_question_shows_each_section_with_guidance_and_example(window: MainWindow) -> None:
+    view = window.questions.view
+    view.setCurrentIndex(view.model().index(5, 0))  # question 6: Recovery is its own heading
+    text = window.detail.toPlainText()
+    for heading in ["Situation", "Task", "Action", "Recovery (action)", "Result", "Reflection"]:
+        assert heading in text
+    assert "Describe how you responded to the failure." in text  # guidance of Recovery
+    assert "Realizing the severity of the situation, I immediately took responsibility" in text
+    assert "Why this answer works" in text
+
+
+def test_ctrl_f_focuses_search(window: MainWindow, qtbot: QtBot) -> None:
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.questions.view.setFocus()
+    # Through the QWindow, as a real key press arrives, so that shortcuts are processed.
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F, modifier=Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.questions.search.hasFocus())
+
+
+def test_malformed_user_bank_shows_banner_and_builtin_questions(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, screenshot_dir: Path
+) -> None:
+    data = json.loads(builtin_bank_path().read_text(encoding="utf-8"))
+    data["questions"][2]["sections"][0]["example"] = ""
+    bad = tmp_path / "broken-bank.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("STAR_COACH_BANK", str(bad))
+    win = MainWindow(load_bank_or_builtin(paths.user_bank_path()))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.banner is not None and win.banner.isVisible()
+    message = win.banner.label.text()
+    assert "broken-bank.json" in message and "'q03'" in message and "sections[0].example" in message
+    assert "built-in questions" in message
+    assert len(win.questions.visible_ids()) == 36
+    win.grab().save(str(screenshot_dir / "bank-fallback.png"))

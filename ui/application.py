@@ -1,0 +1,63 @@
+"""Starts the GUI: logging, crash traces, the bank (with its fallback), the main window."""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import paths
+from app.questions import BankError, load_bank_or_builtin
+
+log = logging.getLogger("star_coach")
+
+
+def _setup_logging() -> None:
+    log_file = paths.log_dir() / "star-coach.log"
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[logging.FileHandler(log_file, encoding="utf-8")],
+    )
+    # Kept open for the process's life: faulthandler writes the stack there on a hard crash.
+    crash_log = open(paths.log_dir() / "crash.log", "a", encoding="utf-8")  # noqa: SIM115
+    faulthandler.enable(crash_log)
+
+
+def run(argv: Sequence[str]) -> int:
+    _setup_logging()
+    app = QApplication([sys.argv[0], *argv])
+    app.setApplicationName("STAR Coach")
+    app.setOrganizationName("star-coach")
+    app.setDesktopFileName("star-coach")
+
+    try:
+        loaded = load_bank_or_builtin(paths.user_bank_path())
+    except BankError as e:
+        log.error("built-in bank unusable: %s", e)
+        QMessageBox.critical(
+            None,
+            app.tr("STAR Coach cannot start"),
+            app.tr("The built-in question bank is damaged:\n{0}\n\nReinstall STAR Coach.").format(e),
+        )
+        return 1
+    if loaded.warning:
+        log.warning(loaded.warning)
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(loaded)
+    window.show()
+    if os.environ.get("STAR_COACH_STARTUP_PROBE"):
+        # The benchmark measures launch -> first event-loop turn after show(); then we leave.
+        def _probe() -> None:
+            print("window-shown", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, _probe)
+    return app.exec()
