@@ -19,8 +19,9 @@ from pytestqt.qtbot import QtBot
 from app.speech.audio import SAMPLE_RATE
 from app.speech.capture import Recorder, RecordingResult, _Converter
 from app.speech.wavfile import PARTIAL_SUFFIX, read_wav_int16, recover_recordings
+from tests.audio_utils import best_match, espeak, feed, restore_devices, unplug_all_inputs
+from tests.audio_utils import load_mono16k as load
 from tests.conftest import ROOT
-from tests.mic import best_match, espeak, feed, load, restore_devices, unplug_all_inputs
 
 ANSWER = (
     "In my last role I led the migration of our forecasting pipeline. "

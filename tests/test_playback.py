@@ -1,0 +1,177 @@
+"""Playback on the virtual speakers: to the end, pause, seek, speed, and failures said plainly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.speech.playback import MAX_SPEED, MIN_SPEED, Player, QtPlayer
+from tests.audio_utils import MonitorRecording, correlate_files, explain_mismatch, wav_seconds
+from tests.conftest import ARTIFACTS, ROOT
+
+TEXT = "Describe a situation where you had to meet a tight deadline. How did you manage it?"
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 5 s of speech from the espeak-ng program (independent of the app's own TTS)."""
+    path = tmp_path_factory.mktemp("clips") / "question.wav"
+    subprocess.run(["espeak-ng", "-w", str(path), TEXT], check=True)
+    return path
+
+
+@pytest.fixture
+def player(qtbot: QtBot) -> Iterator[QtPlayer]:
+    p = QtPlayer()
+    yield p
+    p.stop()
+
+
+def _as_player(p: QtPlayer) -> Player:
+    return p  # the interface the UI depends on; mypy checks QtPlayer satisfies it
+
+
+def test_plays_to_the_end_and_is_heard(qtbot: QtBot, player: QtPlayer, clip: Path, tmp_path: Path) -> None:
+    positions: list[float] = []
+    player.position.connect(positions.append)
+    recording = tmp_path / "speakers.wav"
+    with MonitorRecording(recording):
+        with qtbot.waitSignal(player.started, timeout=5000):
+            _as_player(player).play(clip)
+        began = time.perf_counter()
+        with qtbot.waitSignal(player.finished, timeout=15_000):
+            pass
+        elapsed = time.perf_counter() - began
+        qtbot.wait(400)  # the sink's latency: the end is still on its way to the monitor
+    seconds = wav_seconds(clip)
+    assert player.duration() == pytest.approx(seconds, abs=0.05)
+    assert positions[-1] == pytest.approx(player.duration(), abs=0.01)
+    assert positions == sorted(positions)
+    assert elapsed == pytest.approx(seconds, rel=0.15)
+    assert not player.is_playing()
+    ncc, lag = correlate_files(clip, recording)
+    print(f"\nplayback: {seconds:.2f} s clip in {elapsed:.2f} s; monitor ncc {ncc:.3f}, lag {lag:.3f} s")
+    assert ncc >= 0.9, explain_mismatch(clip, recording, ARTIFACTS / "audio")
+    assert lag >= 0
+
+
+def test_pause_holds_the_position_and_resume_continues(qtbot: QtBot, player: QtPlayer, clip: Path) -> None:
+    finished: list[bool] = []
+    player.finished.connect(lambda: finished.append(True))
+    player.play(clip)
+    qtbot.waitUntil(lambda: player.current_position() >= 0.5, timeout=5000)
+    player.pause()
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=2000)
+    held = player.current_position()
+    qtbot.wait(600)
+    assert player.current_position() == pytest.approx(held, abs=0.05)
+    assert finished == []
+    player.resume()
+    qtbot.waitUntil(player.is_playing, timeout=2000)
+    qtbot.waitUntil(lambda: player.current_position() > held + 0.3, timeout=3000)
+    with qtbot.waitSignal(player.finished, timeout=15_000):
+        pass
+
+
+def test_seek_jumps_ahead(qtbot: QtBot, player: QtPlayer, clip: Path) -> None:
+    with qtbot.waitSignal(player.started, timeout=5000):
+        player.play(clip)
+    qtbot.waitUntil(lambda: player.duration() > 0, timeout=5000)
+    target = player.duration() - 1.0
+    player.seek(target)
+    qtbot.waitUntil(lambda: player.current_position() >= target, timeout=3000)
+    began = time.perf_counter()
+    with qtbot.waitSignal(player.finished, timeout=5000):
+        pass
+    assert time.perf_counter() - began < 1.6  # one second was left, not the whole clip
+    player.seek(-3)  # clamped, stopped player: back to the start
+    assert player.current_position() == pytest.approx(0.0, abs=0.05)
+
+
+def test_speed_is_clamped_and_1_5_plays_in_two_thirds_of_the_time(
+    qtbot: QtBot, player: QtPlayer, clip: Path
+) -> None:
+    assert player.set_speed(3.0) == MAX_SPEED == 1.5
+    assert player.set_speed(0.1) == MIN_SPEED == 0.75
+    assert player.set_speed(1.5) == 1.5
+    assert player.speed() == pytest.approx(1.5)
+    with qtbot.waitSignal(player.started, timeout=5000):
+        player.play(clip)
+    began = time.perf_counter()
+    with qtbot.waitSignal(player.finished, timeout=15_000):
+        pass
+    ratio = (time.perf_counter() - began) / wav_seconds(clip)
+    print(f"\nspeed 1.5: played in {ratio:.3f} of the clip's length (1/1.5 = 0.667)")
+    assert ratio == pytest.approx(1 / 1.5, abs=0.08)
+
+
+def test_volume_is_clamped(player: QtPlayer) -> None:
+    player.set_volume(2.0)
+    assert player.volume() == pytest.approx(1.0)
+    player.set_volume(-1)
+    assert player.volume() == pytest.approx(0.0)
+    player.set_volume(0.5)
+    assert player.volume() == pytest.approx(0.5)
+
+
+def test_unreadable_file_is_reported_plainly(qtbot: QtBot, player: QtPlayer, tmp_path: Path) -> None:
+    broken = tmp_path / "answer.wav"
+    broken.write_bytes(b"RIFF not really a wave file " * 200)
+    with qtbot.waitSignal(player.error, timeout=5000) as blocker:
+        player.play(broken)
+    assert blocker.args == [
+        "The audio file answer.wav cannot be played: it is damaged or not in a format that can be decoded."
+    ]
+    assert not player.is_playing()
+
+
+def test_missing_file_is_reported_plainly(qtbot: QtBot, player: QtPlayer, clip: Path, tmp_path: Path) -> None:
+    with qtbot.waitSignal(player.duration_changed, timeout=5000):
+        player.play(clip)
+    with qtbot.waitSignal(player.error, timeout=5000) as blocker:
+        player.play(tmp_path / "gone.wav")
+    assert blocker.args == ["The audio file gone.wav is missing."]
+    assert player.duration() == 0.0  # nothing left over from the previous file
+    assert not player.is_playing()
+
+
+# Run in a child process: a Qt process sees its audio devices once, and this one has speakers.
+_PLAY_WITHOUT_SOUND_SERVER = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from app.speech.playback import QtPlayer
+app = QGuiApplication([])
+player, loop, said = QtPlayer(), QEventLoop(), []
+player.error.connect(lambda message: (said.append(message), loop.quit()))
+player.finished.connect(loop.quit)
+player.play(Path(sys.argv[1]))
+QTimer.singleShot(10_000, loop.quit)
+loop.exec()
+print("ERROR:" + (said[0] if said else "none"), flush=True)
+"""
+
+
+def test_no_output_device_is_reported_plainly(clip: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path / 'no-sound-server'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", _PLAY_WITHOUT_SOUND_SERVER, str(clip)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        "ERROR:No sound output device was found. Connect speakers or headphones, "
+        "or check the system's sound settings." in done.stdout
+    ), done.stderr
