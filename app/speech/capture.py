@@ -154,7 +154,9 @@ class _CaptureWorker(QObject):
         device = _find_device(device_id)
         if device is None:
             self.error.emit(
-                self.tr("No microphone found. Plug one in, or check that it is enabled in your system's sound settings.")
+                self.tr(
+                    "No microphone found. Plug one in, or check that it is enabled in your system's sound settings."
+                )
             )
             self.finished.emit(None)
             return
@@ -208,9 +210,9 @@ class _CaptureWorker(QObject):
             self._writer.write(pcm)
         except OSError as e:
             self._fail(
-                self.tr("Recording stopped: the disk refused more audio ({0}). What you said so far is kept.").format(
-                    e.strerror
-                )
+                self.tr(
+                    "Recording stopped: the disk refused more audio ({0}). What you said so far is kept."
+                ).format(e.strerror)
             )
             return
         x = pcm.astype(np.float32) / 32768.0
@@ -230,12 +232,16 @@ class _CaptureWorker(QObject):
         if not self._warned_silent and secs >= SILENT_WARNING_AFTER_S and self._loudest < SILENCE_DBFS:
             self._warned_silent = True
             self.warning.emit(
-                self.tr("We hear nothing from the microphone. Is it muted, or is another one selected in Settings?")
+                self.tr(
+                    "We hear nothing from the microphone. Is it muted, or is another one selected in Settings?"
+                )
             )
         if not self._warned_clip and self._writer.frames and self._clipped / self._writer.frames > 0.002:
             self._warned_clip = True
             self.warning.emit(
-                self.tr("Your voice is too loud for the microphone (it clips). Move back a little or lower its gain.")
+                self.tr(
+                    "Your voice is too loud for the microphone (it clips). Move back a little or lower its gain."
+                )
             )
 
     @Slot()

@@ -34,7 +34,9 @@ class Transcript:
             "elapsed_seconds": round(self.elapsed_seconds, 3),
             "text": self.text,
             "nothing_heard": self.nothing_heard,
-            "words": [{"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3)} for w in self.words],
+            "words": [
+                {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3)} for w in self.words
+            ],
         }
 
     @staticmethod
