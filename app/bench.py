@@ -71,10 +71,203 @@ def bench_cold_start(runs: int = 5) -> Figures:
     }
 
 
+# --------------------------------------------------------------------------- transcription
+
+WER_CLIPS = {
+    "jfk": ["jfk.flac"],
+    "librivox": [f"ps_librivox_{n}.wav" for n in ("0870", "0880", "0890", "0920", "0930")],
+    "gettysburg": ["gettysburg_speech_only.wav"],
+}
+RTF_CLIPS = ["ibm_11-ibm-culture-2min.wav", "gettysburg_speech_only.wav"]
+
+
+def bench_transcribe() -> Figures:
+    from app.speech.audio import decode_audio
+    from app.speech.transcribe import WhisperTranscriber
+    from app.wer import align
+
+    engine = WhisperTranscriber()
+    started = time.perf_counter()
+    engine.load()
+    figures: Figures = {"model_load_s": round(time.perf_counter() - started, 3), "model": engine.model_name}
+    rtfs = []
+    for name in RTF_CLIPS:
+        samples = decode_audio(_audio(name))
+        t0 = time.perf_counter()
+        engine.transcribe(samples)
+        rtf = (time.perf_counter() - t0) / (len(samples) / 16_000)
+        rtfs.append(rtf)
+        figures[f"rtf_{name.split('_')[0].split('.')[0]}"] = round(rtf, 3)
+    figures["rtf_default"] = round(max(rtfs), 3)
+    errors = words = 0
+    for group, names in WER_CLIPS.items():
+        g_err = g_words = 0
+        for name in names:
+            ref = _audio(name).with_suffix(".ref.txt").read_text(encoding="utf-8")
+            a = align(ref, engine.transcribe(decode_audio(_audio(name))).text)
+            g_err += a.substitutions + a.deletions + a.insertions
+            g_words += a.reference_words
+        figures[f"wer_{group}"] = round(g_err / g_words, 3)
+        errors += g_err
+        words += g_words
+    figures["wer_default"] = round(errors / words, 3)  # pooled over every reference word
+    figures["rss_mb_transcribe"] = _peak_rss_mb()
+    return figures
+
+
+# --------------------------------------------------------------------------- question audio
+
+
+def bench_tts() -> Figures:
+    """Ask -> the player starts the question, first time (synthesis) and cached."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from app.speech.ask import QuestionReader
+    from app.speech.playback import QtPlayer
+    from app.speech.tts import Speaker
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    text = "Tell me about a time when you disagreed with your manager. How did you handle it?"
+    with tempfile.TemporaryDirectory() as cache:
+        t0 = time.perf_counter()
+        speaker = Speaker(Path(cache))
+        if not speaker.available():
+            return {"tts_error": speaker.reason()}
+        engine_ms = (time.perf_counter() - t0) * 1000
+        player = QtPlayer()
+        reader = QuestionReader(speaker, player)
+        latencies = []
+        for _ in range(2):
+            loop = QEventLoop()
+            reader.started.connect(loop.quit)
+            reader.failed.connect(loop.quit)
+            QTimer.singleShot(20_000, loop.quit)
+            reader.ask(text)
+            loop.exec()
+            reader.started.disconnect(loop.quit)
+            reader.failed.disconnect(loop.quit)
+            latencies.append(reader.last_start_latency_ms)
+            reader.stop()
+        speaker.shutdown()
+    del app
+    if None in latencies:
+        return {"tts_error": "the question did not start playing (no audio output?)"}
+    cold, cached = latencies
+    assert cold is not None and cached is not None
+    return {
+        "tts_first_audio_ms_cold": round(cold, 1),
+        "tts_first_audio_ms_cached": round(cached, 1),
+        "tts_engine_start_ms": round(engine_ms, 1),
+    }
+
+
+# --------------------------------------------------------------------------- a 2-minute answer, live
+
+
+def _has_virtual_mic() -> bool:
+    try:
+        sinks = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "mic_feed" in sinks.stdout
+
+
+def bench_live() -> Figures:
+    """Gettysburg (119.5 s) spoken in real time into the virtual microphone while the app records and
+    transcribes; Stop 0.3 s after the last word. Without the virtual microphone (a user's machine),
+    the same audio is fed to the transcriber at real-time pace instead, and the figure says so.
+    """
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from app.speech.audio import decode_audio
+    from app.speech.session import AnswerResult, AnswerSession
+    from app.speech.streaming import StreamingTranscriber
+    from app.speech.transcribe import WhisperTranscriber
+    from app.wer import word_error_rate
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    clip = _audio("gettysburg_speech_only.wav")
+    reference = clip.with_suffix(".ref.txt").read_text(encoding="utf-8")
+    engine = WhisperTranscriber()
+    engine.load()
+    loop = QEventLoop()
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if _has_virtual_mic():
+            mode = "virtual microphone"
+            session = AnswerSession(engine)
+
+            def done(result: object) -> None:
+                out["result"] = result
+                loop.quit()
+
+            session.finished.connect(done)
+            session.start(Path(tmp) / "answer.wav")
+            player: list[subprocess.Popen[bytes]] = []
+
+            def speak() -> None:
+                player.append(subprocess.Popen(["paplay", "--device=mic_feed", str(clip)]))
+
+            def poll() -> None:
+                if player and player[0].poll() is not None:
+                    timer.stop()
+                    QTimer.singleShot(300, session.stop)
+
+            timer = QTimer()
+            timer.timeout.connect(poll)
+            QTimer.singleShot(700, speak)
+            timer.start(50)
+            loop.exec()
+            session.shutdown()
+            result = out["result"]
+            assert isinstance(result, AnswerResult)
+            stop_s, text = result.stop_to_transcript_s, result.transcript.text
+        else:
+            mode = "direct feed (no virtual microphone)"
+            samples = decode_audio(clip)
+            streaming = StreamingTranscriber(engine)
+            streaming.begin()
+            pos = [0]
+            stopped = [0.0]
+
+            def push() -> None:
+                if pos[0] >= len(samples):
+                    feeder.stop()
+                    stopped[0] = time.perf_counter()
+                    streaming.finish()
+                    return
+                streaming.feed(samples[pos[0] : pos[0] + 1600])
+                pos[0] += 1600
+
+            def transcribed(transcript: object) -> None:
+                out["transcript"] = transcript
+                loop.quit()
+
+            streaming.finished.connect(transcribed)
+            feeder = QTimer()
+            feeder.timeout.connect(push)
+            feeder.start(100)
+            loop.exec()
+            stop_s = time.perf_counter() - stopped[0]
+            streaming.shutdown()
+            transcript = out["transcript"]
+            text = transcript.text  # type: ignore[attr-defined]
+    del app
+    return {
+        "stop_to_transcript_s_120": round(stop_s, 3),
+        "rss_mb_recording": _peak_rss_mb(),
+        "wer_live_gettysburg": round(word_error_rate(reference, text), 3),
+        "live_mode": mode,
+    }
+
+
 # --------------------------------------------------------------------------- scenarios table
 
 SCENARIOS: dict[str, Callable[[], Figures]] = {
     "cold_start": bench_cold_start,
+    "tts": bench_tts,
+    "transcribe": bench_transcribe,
+    "live": bench_live,
 }
 
 

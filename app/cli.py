@@ -11,6 +11,7 @@ from pathlib import Path
 from app import paths
 from app.fileio import atomic_write_text
 from app.questions import BankError, import_markdown, load_bank, load_bank_or_builtin
+from app.speech.transcript import SpeechError
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -46,6 +47,23 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_transcribe(args: argparse.Namespace) -> int:
+    from app.speech.audio import decode_audio
+    from app.speech.transcribe import make_transcriber
+
+    transcriber = make_transcriber(args.engine, args.model)
+    samples = decode_audio(Path(args.audio))  # a file that is not audio fails before the model loads
+    transcriber.load()
+    transcript = transcriber.transcribe(samples)
+    if args.json:
+        sys.stdout.write(json.dumps(transcript.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(transcript.text)
+    for note in transcript.notes:  # "nothing heard", dropped segments, low-accuracy engine
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from app.bench import run_bench
 
@@ -76,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--id-prefix", default="q", help="prefix of question ids (default: q)")
     i.set_defaults(func=_cmd_import)
 
+    t = sub.add_parser("transcribe", help="transcribe an audio file (WAV, FLAC, MP3, OGG, M4A…)")
+    t.add_argument("audio")
+    t.add_argument("--engine", choices=["whisper", "sphinx"], default="whisper")
+    t.add_argument("--model", help="Whisper model name (tiny.en, base.en, …) or folder (default: tiny.en)")
+    t.add_argument("--json", action="store_true", help="print the transcript with word times as JSON")
+    t.set_defaults(func=_cmd_transcribe)
+
     b = sub.add_parser("bench", help="run the benchmark suite")
     b.add_argument("--json", action="store_true")
     b.add_argument("--only", help="run one scenario")
@@ -87,6 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except BankError as e:
+    except (BankError, SpeechError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
