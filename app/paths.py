@@ -22,6 +22,12 @@ def data_dir() -> Path:
     return path
 
 
+def recordings_dir() -> Path:
+    path = data_dir() / "recordings"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def log_dir() -> Path:
     home = os.environ.get("STAR_COACH_HOME")
     path = Path(home) / "logs" if home else Path(_dirs().user_log_dir)

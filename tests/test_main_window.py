@@ -95,3 +95,26 @@ def test_malformed_user_bank_shows_banner_and_builtin_questions(
     assert "built-in questions" in message
     assert len(win.questions.visible_ids()) == 36
     win.grab().save(str(screenshot_dir / "bank-fallback.png"))
+
+
+def test_recording_interrupted_by_a_crash_is_recovered_and_announced(qtbot: QtBot) -> None:
+    import struct
+
+    from ui.application import startup_notices
+
+    # What a crash leaves: a header whose sizes lag behind the audio that reached the disk.
+    audio = struct.pack("<16000h", *([3000, -3000] * 8000))
+    header = (
+        b"RIFF" + struct.pack("<I", 36) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16)
+    )
+    (paths.recordings_dir() / "q08-attempt.recording.wav").write_bytes(
+        header + b"data" + struct.pack("<I", 0) + audio
+    )
+
+    notices = startup_notices()
+    assert len(notices) == 1 and "q08-attempt.recovered.wav" in notices[0]
+    assert (paths.recordings_dir() / "q08-attempt.recovered.wav").stat().st_size == 44 + len(audio)
+    win = MainWindow(load_bank_or_builtin(None), notices=notices)
+    qtbot.addWidget(win)
+    assert win.banner is not None and "stopped during an answer" in win.banner.label.text()
+    assert startup_notices() == []  # recovered once

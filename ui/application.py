@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import paths
 from app.questions import BankError, load_bank_or_builtin
+from app.speech.wavfile import recover_recordings
 
 log = logging.getLogger("star_coach")
 
@@ -27,6 +28,20 @@ def _setup_logging() -> None:
     # Kept open for the process's life: faulthandler writes the stack there on a hard crash.
     crash_log = open(paths.log_dir() / "crash.log", "a", encoding="utf-8")  # noqa: SIM115
     faulthandler.enable(crash_log)
+
+
+def startup_notices() -> list[str]:
+    """What the user must hear about from the last session: recordings a crash interrupted."""
+    notices = []
+    try:
+        recovered = recover_recordings(paths.recordings_dir())
+    except OSError as e:
+        log.error("recovering recordings failed: %s", e)
+        return [f"Recordings interrupted by a crash could not be repaired ({e})."]
+    for path in recovered:
+        log.warning("recovered %s", path)
+        notices.append(f"STAR Coach stopped during an answer last time; the recording was saved as {path}.")
+    return notices
 
 
 def run(argv: Sequence[str]) -> int:
@@ -51,7 +66,7 @@ def run(argv: Sequence[str]) -> int:
 
     from ui.main_window import MainWindow
 
-    window = MainWindow(loaded)
+    window = MainWindow(loaded, notices=startup_notices())
     window.show()
     if os.environ.get("STAR_COACH_STARTUP_PROBE"):
         # The benchmark measures launch -> first event-loop turn after show(); then we leave.

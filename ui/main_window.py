@@ -40,7 +40,7 @@ class Banner(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, loaded: LoadedBank) -> None:
+    def __init__(self, loaded: LoadedBank, notices: list[str] | None = None) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("STAR Coach"))
         self.loaded = loaded
@@ -58,8 +58,9 @@ class MainWindow(QMainWindow):
         central = QWidget()
         col = QVBoxLayout(central)
         self.banner: Banner | None = None
-        if loaded.warning:
-            self.banner = Banner(loaded.warning)
+        messages = [m for m in [loaded.warning, *(notices or [])] if m]
+        if messages:
+            self.banner = Banner("\n".join(messages))
             col.addWidget(self.banner)
         col.addWidget(splitter, 1)
         self.setCentralWidget(central)
