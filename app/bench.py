@@ -261,6 +261,52 @@ def bench_live() -> Figures:
     }
 
 
+# --------------------------------------------------------------------------- STAR analysis
+
+
+def bench_analysis() -> Figures:
+    from app.analysis import sentences as sent
+    from app.analysis.analyze import analyze
+    from app.analysis.evaluate import load_answers, loqo, offdomain
+    from app.analysis.star import StarLabeller, answer_sentences, training_examples
+    from app.questions import builtin_bank_path, load_bank
+    from app.speech.transcript import Transcript, Word
+
+    bank = load_bank(builtin_bank_path())
+    t0 = time.perf_counter()
+    StarLabeller.train(training_examples(bank))  # includes importing scikit-learn, as at first use
+    train_s = time.perf_counter() - t0
+
+    # A 3-minute answer: the longest reference answer as a Whisper-like transcript at 150 wpm.
+    q = max(bank.questions, key=lambda q: len(q.reference_answer().split()))
+    tokens = " ".join(t for t, _ in answer_sentences(q)).split()
+    while len(tokens) < 450:
+        tokens += tokens
+    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(tokens[:450]))
+    transcript = Transcript(words, " ".join(tokens[:450]), "whisper", "tiny.en", 180.0)
+    analyze(sent.from_transcript(transcript), bank, q, engine="whisper")  # trains the shared labeller
+    runs = []
+    for _ in range(20):
+        t1 = time.perf_counter()
+        analyze(sent.from_transcript(transcript), bank, q, engine="whisper")
+        runs.append((time.perf_counter() - t1) * 1000)
+
+    ref = loqo(bank)
+    own = offdomain(bank, load_answers(ROOT / "tests" / "data" / "offdomain_answers.json"))
+    return {
+        "analysis_ms_3min": round(statistics.median(runs), 1),
+        "star_train_s": round(train_s, 3),
+        "star_acc_loqo": round(ref.accuracy, 3),
+        "star_macro_f1_loqo": round(ref.macro_f1, 3),
+        "star_missing_recall": round(ref.missing_recall or 0.0, 3),
+        "star_missing_false_alarm": round(ref.missing_false_alarm or 0.0, 3),
+        "star_acc_own_offdomain": round(own.accuracy, 3),
+        "star_macro_f1_own_offdomain": round(own.macro_f1, 3),
+        "star_missing_recall_own_offdomain": round(own.missing_recall or 0.0, 3),
+        "star_missing_false_alarm_own_offdomain": round(own.missing_false_alarm or 0.0, 3),
+    }
+
+
 # --------------------------------------------------------------------------- scenarios table
 
 SCENARIOS: dict[str, Callable[[], Figures]] = {
@@ -268,6 +314,7 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "tts": bench_tts,
     "transcribe": bench_transcribe,
     "live": bench_live,
+    "analysis": bench_analysis,
 }
 
 

@@ -64,6 +64,56 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from app.analysis import sentences as sent
+    from app.analysis.analyze import analyze
+    from app.speech.transcript import Transcript
+
+    src = Path(args.input)
+    try:
+        raw = src.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BankError(f"{src}: cannot be read ({e})") from None
+    engine = None
+    if raw.lstrip().startswith("{"):
+        try:
+            transcript = Transcript.from_json(json.loads(raw))
+        except (ValueError, KeyError, TypeError) as e:
+            raise BankError(f"{src}: not a transcript as printed by `transcribe --json` ({e})") from None
+        sentences = sent.from_transcript(transcript)
+        engine = transcript.engine
+    else:
+        sentences = sent.from_text(raw, lines=args.lines, wpm=args.wpm)
+    loaded = load_bank_or_builtin(paths.user_bank_path())
+    question = None
+    if args.question:
+        try:
+            question = loaded.bank.by_id(args.question)
+        except KeyError:
+            raise BankError(
+                f"no question with id {args.question!r} (see `python main.py questions`)"
+            ) from None
+    result = analyze(sentences, loaded.bank, question, engine=engine, target_seconds=args.target)
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for s in result.sentences:
+        print(f"{s.start:6.1f}s  {s.section:<10}  {s.text}")
+    t = result.timing
+    print(
+        f"\nlength {t.total_seconds:.0f} s (target {t.target_seconds:.0f} s); missing: {', '.join(result.missing) or 'none'}"
+    )
+    for lab, sec in t.sections.items():
+        if sec.present:
+            print(f"  {lab:<10} {sec.seconds:5.1f} s  {sec.share:4.0%}  {sec.words} words")
+    for p in result.points:
+        at = f" [{p.at:.0f} s]" if p.at is not None else ""
+        print(f"- {p.message}{at}")
+    for g in result.went_well:
+        print(f"+ {g}")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from app.bench import run_bench
 
@@ -100,6 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--model", help="Whisper model name (tiny.en, base.en, …) or folder (default: tiny.en)")
     t.add_argument("--json", action="store_true", help="print the transcript with word times as JSON")
     t.set_defaults(func=_cmd_transcribe)
+
+    a = sub.add_parser("analyze", help="label an answer with STAR sections, time it and give feedback")
+    a.add_argument("input", help="a transcript JSON (as printed by `transcribe --json`) or plain text")
+    a.add_argument("--question", help="the question's id, to compare with its reference answer")
+    a.add_argument("--lines", action="store_true", help="plain text: each non-empty line is one sentence")
+    a.add_argument("--target", type=float, default=120, help="target length in seconds (default 120)")
+    a.add_argument(
+        "--wpm", type=float, default=150, help="plain text: speaking rate for timing (default 150)"
+    )
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=_cmd_analyze)
 
     b = sub.add_parser("bench", help="run the benchmark suite")
     b.add_argument("--json", action="store_true")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from num2words import num2words  # type: ignore[import-untyped]  # no stubs or py.typed
+from num2words import num2words  # no stubs or py.typed
 
 # A number as engines write it: "$1,000.50", "20%", "3.5", "1st", "10th". Digits grouped by commas
 # only in threes, so "1, 2, 3" stays three numbers.

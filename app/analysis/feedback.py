@@ -1,0 +1,240 @@
+"""At most five things to change next time, most important first, each with its evidence; and what
+went well. Every point comes from a rule with a name, so the person (and a test) can see why.
+
+Thresholds from notes/FINDINGS.md: answers of 1-2 minutes (3+ is too long for Amazon); 130-160 wpm
+comfortable, under 110 slow, over 175 fast; fillers over ~4 % of words are a problem; pauses over
+2 s stand out; Amazon wants "I" in the action, a quantified result and a lesson.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.analysis.delivery import Delivery
+from app.analysis.model import STAR, Sentence
+from app.analysis.timing import SETUP_MAX_SHARE, Timing
+
+MAX_POINTS = 5
+# Most important first: a missing part of the story, then length, then what Amazon listens for
+# ("I", numbers, a lesson), then balance and order, then delivery.
+PRIORITY = {
+    "missing_result": 10,
+    "missing_action": 11,
+    "missing_situation": 20,
+    "missing_task": 21,
+    "too_long": 30,
+    "too_short": 31,
+    "we_not_i": 40,
+    "unquantified_result": 41,
+    "missing_reflection": 45,
+    "long_setup": 50,
+    "short_action": 51,
+    "order": 55,
+    "fillers": 60,
+    "long_pauses": 61,
+    "fast": 62,
+    "slow": 62,
+    "hedging": 70,
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    rule: str
+    message: str  # what happened and what to do instead
+    at: float | None = None  # seconds into the answer, where the evidence is
+    quote: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "at": None if self.at is None else round(self.at, 2),
+            "quote": self.quote,
+        }
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def feedback(
+    sentences: Sequence[Sentence],
+    missing: Sequence[str],
+    order_problems: Sequence[tuple[int, str]],
+    timing: Timing,
+    delivery: Delivery,
+) -> tuple[list[Point], list[str]]:
+    """(points to work on, in order of importance; things that went well)."""
+    points: list[Point] = []
+    good: list[str] = []
+    start = sentences[0].start if sentences else 0.0
+
+    def rel(t: float) -> float:
+        return t - start
+
+    # 1. Structure: a missing Result or Action hurts most, then Situation, Task, reflection.
+    for section in ("result", "action", "situation", "task", "reflection"):
+        if section not in missing:
+            continue
+        advice = {
+            "result": "End with what came of it: the outcome, in numbers if you can (time saved, %, money, people helped).",
+            "action": "Say what you did, step by step, with \u201cI\u201d: the action is most of a strong answer.",
+            "situation": "Open with one or two sentences of context: where you were, what was at stake.",
+            "task": "Say what you were responsible for, or what had to be achieved, before the actions.",
+            "reflection": "Close with one sentence on what you learned or would do differently.",
+        }[section]
+        points.append(Point(f"missing_{section}", f"No {section} heard. {advice}"))
+
+    # 2. Length against the target.
+    over = timing.over_target_s
+    if timing.total_seconds >= 180 or over > 30:
+        points.append(
+            Point(
+                "too_long",
+                f"The answer took {_clock(timing.total_seconds)}, {int(over)} s over your {_clock(timing.target_seconds)} "
+                "target. Cut the setup and keep one example per action.",
+                at=timing.target_seconds,
+            )
+        )
+    elif timing.total_seconds < 60 and sentences:
+        points.append(
+            Point(
+                "too_short",
+                f"The answer took only {_clock(timing.total_seconds)}. Aim for 1\u20132 minutes: add what you did and what changed.",
+            )
+        )
+    else:
+        good.append(
+            f"Length {_clock(timing.total_seconds)} against a {_clock(timing.target_seconds)} target."
+        )
+
+    # 3. Balance: a long setup, or a Result that comes late.
+    if timing.setup_share > SETUP_MAX_SHARE:
+        first_action = next((s for s in sentences if s.section == "action"), None)
+        points.append(
+            Point(
+                "long_setup",
+                f"Situation and Task took {timing.setup_share:.0%} of the answer (aim for at most {SETUP_MAX_SHARE:.0%}). "
+                "Get to your actions sooner.",
+                at=rel(first_action.start) if first_action else None,
+                quote=_quote(first_action.text) if first_action else "",
+            )
+        )
+    action_share = timing.sections["action"].share
+    if timing.sections["action"].present and action_share < 0.40:
+        points.append(
+            Point(
+                "short_action",
+                f"Actions were only {action_share:.0%} of the answer; interviewers look for about 60 %. "
+                "Describe two or three concrete steps you took and why.",
+            )
+        )
+    elif action_share >= 0.45:
+        good.append(f"Most of the answer ({action_share:.0%}) was about what you did.")
+
+    # 4. Content the interviewers listen for.
+    result_sentences = [s for s in sentences if s.section == "result"]
+    if result_sentences and not delivery.quantified:
+        points.append(
+            Point(
+                "unquantified_result",
+                "The result has no number in it. Say how much changed: a percentage, time or money saved, people affected.",
+                at=rel(result_sentences[0].start),
+                quote=_quote(result_sentences[0].text),
+            )
+        )
+    elif delivery.quantified and delivery.quantities:
+        q = delivery.quantities[0]
+        good.append(f"Quantified result: \u201c{q.text}\u201d.")
+    if delivery.action_we_count > delivery.action_i_count and delivery.action_we_count >= 2:
+        first_we = next(
+            (s for s in sentences if s.section == "action" and " we " in f" {s.text.lower()} "), None
+        )
+        points.append(
+            Point(
+                "we_not_i",
+                f"In the action you said \u201cwe\u201d {delivery.action_we_count} times and \u201cI\u201d "
+                f"{delivery.action_i_count} times. Say what you yourself did.",
+                at=rel(first_we.start) if first_we else None,
+                quote=_quote(first_we.text) if first_we else "",
+            )
+        )
+    elif delivery.action_i_count:
+        good.append("You said what you did yourself (\u201cI\u201d in the action).")
+    if "reflection" not in missing and delivery.lesson_stated:
+        good.append("You closed with what you learned.")
+
+    # 5. Delivery.
+    per_minute = delivery.fillers_per_minute or 0.0
+    if delivery.filler_count and ((delivery.fillers_per_100_words or 0.0) > 4 or per_minute > 4):
+        f = delivery.fillers[0]
+        kinds = ", ".join(
+            f"\u201c{k}\u201d \u00d7{n}"
+            for k, n in sorted(delivery.filler_counts().items(), key=lambda kv: -kv[1])[:3]
+        )
+        low = (
+            " (at least: the transcriber drops many \u201cum\u201ds)" if delivery.fillers_lower_bound else ""
+        )
+        points.append(
+            Point(
+                "fillers",
+                f"{delivery.filler_count} filler words{low}, {per_minute:.1f} a minute: {kinds}. "
+                "Pause silently instead.",
+                at=rel(f.start),
+                quote=f.text,
+            )
+        )
+    if delivery.long_pause_count >= 2:
+        p = delivery.pauses[0]
+        points.append(
+            Point(
+                "long_pauses",
+                f"{delivery.long_pause_count} pauses over 2 s, the first {p.seconds:.1f} s after \u201c{p.before}\u201d. "
+                "Prepare the order of your story so you do not lose the thread.",
+                at=rel(p.start),
+            )
+        )
+    wpm = delivery.wpm or 0.0
+    if delivery.timed and wpm > 175:
+        points.append(
+            Point("fast", f"You spoke at {delivery.wpm:.0f} words a minute; slow down to 130\u2013160.")
+        )
+    elif delivery.timed and 0 < wpm < 110:
+        points.append(
+            Point("slow", f"You spoke at {delivery.wpm:.0f} words a minute; 130\u2013160 sounds confident.")
+        )
+    elif delivery.timed and delivery.wpm:
+        good.append(f"Comfortable pace: {delivery.wpm:.0f} words a minute.")
+    for index, problem in order_problems[:1]:
+        s = sentences[index]
+        points.append(
+            Point(
+                "order",
+                f"The story went back: {problem}. Tell it in order \u2014 situation, task, action, result.",
+                at=rel(s.start),
+                quote=_quote(s.text),
+            )
+        )
+    if delivery.hedge_count >= 3:
+        h = delivery.hedges[0]
+        points.append(
+            Point(
+                "hedging",
+                f"{delivery.hedge_count} hedges (\u201c{h.text}\u201d\u2026). Say what you did and decided plainly.",
+                at=rel(h.start),
+                quote=h.text,
+            )
+        )
+    if not missing:
+        good.insert(0, "All of Situation, Task, Action, Result and a reflection were there.")
+    elif all(s not in missing for s in STAR[:4]):
+        good.insert(0, "Situation, Task, Action and Result were all there.")
+    points.sort(key=lambda p: PRIORITY[p.rule])
+    return points[:MAX_POINTS], good

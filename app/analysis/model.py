@@ -1,0 +1,29 @@
+"""The data every analysis stage passes on: sentences with times and, once labelled, a section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from app.speech.transcript import Word
+
+Label = Literal["situation", "task", "action", "result", "reflection", "other"]
+STAR: tuple[Label, ...] = ("situation", "task", "action", "result", "reflection")
+LABELS: tuple[Label, ...] = (*STAR, "other")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: float  # seconds; for plain text, estimated from word counts at the speaker's rate
+    end: float
+    words: tuple[Word, ...]
+    section: Label = "other"
+    timed: bool = True  # False when times were estimated from text, not heard
+
+    def with_section(self, section: Label) -> Sentence:
+        return replace(self, section=section)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.words)
