@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+import random
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -18,6 +23,12 @@ from PySide6.QtWidgets import (
 from app.questions import LoadedBank
 from ui.question_detail import QuestionDetail
 from ui.question_list import QuestionList
+
+if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
+    from app.practice import PracticeResult
+    from app.services import Services
+    from ui.feedback_view import FeedbackView
+    from ui.practice_view import PracticeView
 
 
 class Banner(QWidget):
@@ -40,11 +51,15 @@ class Banner(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, loaded: LoadedBank, notices: list[str] | None = None) -> None:
+    def __init__(
+        self, loaded: LoadedBank, notices: list[str] | None = None, services: Services | None = None
+    ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("STAR Coach"))
         self.loaded = loaded
         self.bank = loaded.bank
+        self.services = services
+        self.practised: Counter[str] = Counter()
 
         self.questions = QuestionList(self.bank)
         self.detail = QuestionDetail()
@@ -62,7 +77,11 @@ class MainWindow(QMainWindow):
         if messages:
             self.banner = Banner("\n".join(messages))
             col.addWidget(self.banner)
-        col.addWidget(splitter, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(splitter)
+        self.practice_view: PracticeView | None = None
+        self.feedback_view: FeedbackView | None = None
+        col.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
         self.questions.selected.connect(self._show)
@@ -70,12 +89,35 @@ class MainWindow(QMainWindow):
         if current:
             self._show(current)
         self._make_actions()
+        if services is not None:
+            self.attach_services(services)
         self.statusBar().showMessage(
             self.tr("{0} questions from {1}").format(len(self.bank.questions), loaded.path.name)
         )
         self.resize(1100, 720)
 
     def _make_actions(self) -> None:
+        practise = QAction(self.tr("&Practise this question"), self)
+        practise.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return))
+        practise.triggered.connect(self.practise_current)
+        surprise = QAction(self.tr("&Surprise me"), self)
+        surprise.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_U))
+        surprise.triggered.connect(self.surprise)
+        settings = QAction(self.tr("Se&ttings…"), self)
+        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings.triggered.connect(self.open_settings)
+        self.practise_action, self.surprise_action = practise, surprise
+        for a in (practise, surprise):
+            a.setEnabled(self.services is not None)
+        toolbar = self.addToolBar(self.tr("Practice"))
+        toolbar.setObjectName("practice-toolbar")
+        toolbar.addAction(practise)
+        toolbar.addAction(surprise)
+        toolbar.addAction(settings)
+        for a in (practise, surprise, settings):
+            a.setToolTip(
+                f"{a.text().replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
         find = QAction(self.tr("&Search questions"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.questions.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
@@ -89,12 +131,102 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_)
         view_menu = self.menuBar().addMenu(self.tr("&Questions"))
         view_menu.addAction(find)
+        view_menu.addAction(practise)
+        view_menu.addAction(surprise)
+        file_menu.insertAction(quit_, settings)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(about)
         self.addActions([find, quit_])
 
     def _show(self, qid: str) -> None:
         self.detail.show_question(self.bank.by_id(qid))
+
+    # ----------------------------------------------------------------- practice
+
+    def attach_services(self, services: Services) -> None:
+        """Called just after the window first shows, so that start-up is not kept waiting."""
+        from ui.feedback_view import FeedbackView
+        from ui.practice_view import PracticeView
+
+        self.services = services
+        self.practice_view = PracticeView(services.practice)
+        self.feedback_view = FeedbackView(services.player)
+        self.pages.addWidget(self.practice_view)
+        self.pages.addWidget(self.feedback_view)
+        self.practice_view.back.connect(self.show_questions)
+        self.feedback_view.back.connect(self.show_questions)
+        self.feedback_view.again.connect(self._again)
+        services.practice.finished.connect(self._on_result)
+        services.practice.error.connect(self._on_background_error)
+        for action in (self.practise_action, self.surprise_action):
+            action.setEnabled(True)
+
+    def practise(self, qid: str) -> None:
+        if self.services is None or self.practice_view is None:
+            return
+        self.practised[qid] += 1
+        self.services.practice.start(self.bank.by_id(qid))
+        self.practice_view.begin()
+        self.pages.setCurrentWidget(self.practice_view)
+
+    @Slot()
+    def practise_current(self) -> None:
+        qid = self.questions.current_id()
+        if qid:
+            self.practise(qid)
+
+    @Slot()
+    def surprise(self) -> None:
+        """The least-practised question (this session), at random among equals."""
+        ids = [q.id for q in self.bank.questions]
+        fewest = min(self.practised[i] for i in ids)
+        self.practise(random.choice([i for i in ids if self.practised[i] == fewest]))
+
+    @Slot()
+    def show_questions(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.questions.view.setFocus()
+
+    @Slot(object)
+    def _on_result(self, result: PracticeResult) -> None:
+        if self.feedback_view is None:
+            return
+        self.feedback_view.show_result(result)
+        self.pages.setCurrentWidget(self.feedback_view)
+        self.feedback_view.setFocus()
+
+    @Slot()
+    def _again(self) -> None:
+        if self.services and self.services.practice.question:
+            self.practise(self.services.practice.question.id)
+
+    @Slot(str)
+    def _on_background_error(self, message: str) -> None:
+        """Errors while no practice is on screen (the model failed to load) go to the status bar too."""
+        if self.pages.currentIndex() == 0:
+            self.statusBar().showMessage(message)
+
+    @Slot()
+    def open_settings(self) -> None:
+        try:
+            from ui.settings_dialog import SettingsDialog
+        except ImportError:
+            return
+        if self.services is None:
+            return
+        dialog = SettingsDialog(self.services.settings, self.services.speaker, None, self)
+        if dialog.exec():
+            new = dialog.result_settings()
+            new.save()
+            self.services.settings.__dict__.update(new.__dict__)
+            self.services.speaker.set_rate(new.speech_rate_wpm)
+            self.services.speaker.set_voice(new.voice_id or None)
+            self.statusBar().showMessage(self.tr("Settings saved."), 4000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.services is not None:
+            self.services.shutdown()
+        super().closeEvent(event)
 
     def _about(self) -> None:
         QMessageBox.about(

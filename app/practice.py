@@ -1,0 +1,253 @@
+"""One practice of one question, from hearing it to the feedback: the loop the practice screen shows.
+
+Phases: the question is read aloud, an optional think-time countdown runs, the answer is recorded
+(and transcribed while spoken), then analysed off the GUI thread. Every failure is a plain sentence
+on `error`; the person can always try again.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from app.analysis import sentences as sent
+from app.analysis.analyze import Analysis, analyze
+from app.questions import Bank, Question
+from app.settings import Settings
+from app.speech.ask import QuestionReader
+from app.speech.capture import RecordingResult
+from app.speech.session import AnswerResult, AnswerSession
+from app.speech.streaming import SegmentTranscriber
+from app.speech.transcript import Transcript
+from app.tasks import run_task
+
+log = logging.getLogger(__name__)
+
+
+class Phase(enum.Enum):
+    IDLE = "idle"
+    ASKING = "asking"  # the question is being read aloud
+    THINKING = "thinking"  # think-time countdown
+    READY = "ready"  # waiting for the person to start
+    RECORDING = "recording"
+    FINISHING = "finishing"  # Stop pressed: the last stretch is being transcribed
+    ANALYSING = "analysing"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class PracticeResult:
+    question: Question
+    recording: RecordingResult
+    transcript: Transcript
+    analysis: Analysis | None  # None when nothing was heard
+    stop_to_feedback_s: float
+
+    @property
+    def nothing_heard(self) -> bool:
+        return self.analysis is None
+
+
+class PracticeSession(QObject):
+    phaseChanged = Signal(object)  # Phase
+    countdown = Signal(int)  # think seconds left
+    level = Signal(float, float)
+    elapsed = Signal(float)
+    partial = Signal(object)  # Transcript so far
+    warning = Signal(str)
+    error = Signal(str)
+    notice = Signal(str)  # something to know that does not stop practice (question not spoken)
+    finished = Signal(object)  # PracticeResult
+
+    def __init__(
+        self,
+        bank: Bank,
+        engine: SegmentTranscriber,
+        reader: QuestionReader | None,
+        settings: Settings,
+        recordings_dir: Path,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bank = bank
+        self.settings = settings
+        self.recordings_dir = recordings_dir
+        self.reader = reader
+        self.answer = AnswerSession(engine, self)
+        self.phase = Phase.IDLE
+        self.question: Question | None = None
+        self.engine_name = getattr(engine, "name", "whisper")
+        self._think_left = 0
+        self._think = QTimer(self)
+        self._think.setInterval(1000)
+        self._think.timeout.connect(self._tick)
+        self._stop_pressed = 0.0
+        self.answer.level.connect(self.level)
+        self.answer.elapsed.connect(self._on_elapsed)
+        self.answer.partial.connect(self.partial)
+        self.answer.warning.connect(self.warning)
+        self.answer.error.connect(self.error)
+        self.answer.finished.connect(self._on_answer)
+        if reader is not None:
+            reader.finished.connect(self._after_question)
+            reader.failed.connect(self._question_failed)
+
+    # ----------------------------------------------------------------- commands
+
+    def load_model(self) -> None:
+        self.answer.load_model()
+
+    def start(self, question: Question) -> None:
+        """Begin a practice: read the question, then count down the think time."""
+        self.abandon()
+        self.question = question
+        if self.reader is not None and self.reader.speaker.available(timeout=0.5):
+            self._set(Phase.ASKING)
+            self.reader.ask(question.question)
+        else:
+            reason = self.reader.speaker.reason(timeout=0.5) if self.reader else "no speech engine"
+            self.notice.emit(f"The question cannot be read aloud: {reason}")
+            self._after_question()
+
+    def replay_question(self) -> None:
+        if (
+            self.question is not None
+            and self.reader is not None
+            and self.phase in (Phase.READY, Phase.THINKING)
+        ):
+            self.reader.ask(self.question.question)
+
+    def toggle_recording(self) -> None:
+        """Space: start when ready (or during think time), stop when recording."""
+        if self.phase in (Phase.READY, Phase.THINKING, Phase.ASKING):
+            self.record()
+        elif self.phase is Phase.RECORDING:
+            self.stop()
+
+    def record(self) -> None:
+        if self.question is None or self.phase not in (Phase.READY, Phase.THINKING, Phase.ASKING):
+            return
+        self._think.stop()
+        if self.reader is not None:
+            self.reader.stop()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.recordings_dir / f"{self.question.id}-{stamp}.wav"
+        self._set(Phase.RECORDING)
+        self.answer.start(path, self.settings.input_device_id)
+
+    def stop(self) -> None:
+        if self.phase is Phase.RECORDING:
+            self._stop_pressed = time.perf_counter()
+            self._set(Phase.FINISHING)
+            self.answer.stop()
+
+    def abandon(self) -> None:
+        """Escape: throw the answer away, keep nothing."""
+        self._think.stop()
+        if self.reader is not None:
+            self.reader.stop()
+        if self.phase in (Phase.RECORDING, Phase.FINISHING):
+            self.answer.abort()
+        if self.phase is not Phase.IDLE:
+            self._set(Phase.READY if self.question else Phase.IDLE)
+
+    def shutdown(self) -> None:
+        self._think.stop()
+        self.answer.shutdown()
+
+    # ----------------------------------------------------------------- internals
+
+    def _set(self, phase: Phase) -> None:
+        self.phase = phase
+        self.phaseChanged.emit(phase)
+
+    @Slot()
+    def _after_question(self) -> None:
+        if self.phase not in (Phase.ASKING, Phase.IDLE):
+            return
+        self._think_left = self.settings.think_seconds
+        if self._think_left > 0:
+            self._set(Phase.THINKING)
+            self.countdown.emit(self._think_left)
+            self._think.start()
+        else:
+            self._set(Phase.READY)
+
+    @Slot(str)
+    def _question_failed(self, message: str) -> None:
+        self.notice.emit(f"The question could not be played: {message}")
+        self._after_question()
+
+    @Slot()
+    def _tick(self) -> None:
+        self._think_left -= 1
+        self.countdown.emit(self._think_left)
+        if self._think_left <= 0:
+            self._think.stop()
+            self.record()
+
+    @Slot(float)
+    def _on_elapsed(self, seconds: float) -> None:
+        self.elapsed.emit(seconds)
+        if (
+            self.settings.hard_stop
+            and seconds >= self.settings.target_seconds
+            and self.phase is Phase.RECORDING
+        ):
+            self.notice.emit("Time is up: the recording stopped at your target length.")
+            self.stop()
+
+    @Slot(object)
+    def _on_answer(self, result: AnswerResult | None) -> None:
+        if result is None:  # abandoned, or the microphone could not be used (error already said)
+            if self.phase in (Phase.RECORDING, Phase.FINISHING):
+                self._set(Phase.READY)
+            return
+        if not self._stop_pressed:
+            self._stop_pressed = time.perf_counter()
+        question = self.question
+        assert question is not None
+        if result.recording.silent or result.transcript.nothing_heard:
+            self._discard_audio(result.recording)
+            self.error.emit(
+                "Nothing was heard in that answer. Check that the right microphone is selected in "
+                "Settings and that it is not muted, then try again."
+            )
+            self._set(Phase.READY)
+            return
+        self._set(Phase.ANALYSING)
+        transcript = result.transcript
+        bank, engine, target = self.bank, self.engine_name, self.settings.target_seconds
+
+        def work() -> Analysis:
+            return analyze(
+                sent.from_transcript(transcript), bank, question, engine=engine, target_seconds=target
+            )
+
+        def done(analysis: object) -> None:
+            assert isinstance(analysis, Analysis)
+            if not self.settings.keep_recordings:
+                self._discard_audio(result.recording)
+            self._set(Phase.DONE)
+            waited = time.perf_counter() - self._stop_pressed
+            self._stop_pressed = 0.0
+            self.finished.emit(PracticeResult(question, result.recording, transcript, analysis, waited))
+
+        def failed(message: str) -> None:
+            self.error.emit(f"The answer could not be analysed: {message}. Your recording is kept.")
+            self._set(Phase.READY)
+
+        run_task(work, done, failed)
+
+    @staticmethod
+    def _discard_audio(recording: RecordingResult) -> None:
+        try:
+            recording.path.unlink(missing_ok=True)
+        except OSError as e:
+            log.warning("could not delete %s: %s", recording.path, e)

@@ -1,0 +1,55 @@
+"""The long-lived parts the screens share, built once: settings, speech in and out, the practice loop.
+
+Nothing slow happens here: the speech engine starts on its own thread and the Whisper model loads in
+the background when `start_background_loading()` is called after the window is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+
+from app import paths
+from app.analysis.star import default_labeller
+from app.practice import PracticeSession
+from app.questions import Bank
+from app.settings import Settings
+from app.speech.ask import QuestionReader
+from app.speech.playback import QtPlayer
+from app.speech.transcribe import make_transcriber
+from app.speech.tts import Speaker
+from app.tasks import run_task
+
+
+@dataclass
+class Services:
+    settings: Settings
+    speaker: Speaker
+    player: QtPlayer
+    reader: QuestionReader
+    practice: PracticeSession
+
+    @classmethod
+    def create(cls, bank: Bank, settings: Settings | None = None, parent: QObject | None = None) -> Services:
+        settings = settings or Settings.load()
+        speaker = Speaker(parent=parent)
+        speaker.set_rate(settings.speech_rate_wpm)
+        if settings.voice_id:
+            speaker.set_voice(settings.voice_id)
+        player = QtPlayer(parent=parent)
+        reader = QuestionReader(speaker, QtPlayer(parent=parent), parent)
+        engine = make_transcriber(settings.engine, settings.model or None)
+        practice = PracticeSession(bank, engine, reader, settings, paths.recordings_dir(), parent)
+        return cls(settings, speaker, player, reader, practice)
+
+    def start_background_loading(self) -> None:
+        """The Whisper model and the STAR labeller (0.85 s to train) get ready before the first Stop."""
+        self.practice.load_model()
+        bank = self.practice.bank
+        run_task(lambda: default_labeller(bank), lambda _labeller: None, self.practice.error.emit)
+
+    def shutdown(self) -> None:
+        self.player.stop()
+        self.practice.shutdown()
+        self.speaker.shutdown()

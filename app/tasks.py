@@ -1,0 +1,58 @@
+"""One-shot background jobs: run a function on Qt's thread pool, get its result or error back on the
+thread that asked (the GUI thread), never in the worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+_ALIVE: set[_Relay] = set()  # relays live until their job has answered
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
+        super().__init__()
+        self._on_done = on_done
+        self._on_error = on_error
+        self.done.connect(self._deliver)
+        self.failed.connect(self._fail)
+
+    @Slot(object)
+    def _deliver(self, value: object) -> None:
+        _ALIVE.discard(self)
+        self._on_done(value)
+
+    @Slot(str)
+    def _fail(self, message: str) -> None:
+        _ALIVE.discard(self)
+        self._on_error(message)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            value = self.fn()
+        except Exception as e:  # every failure must reach the screen
+            log.exception("background job failed")
+            self.relay.failed.emit(str(e) or type(e).__name__)
+            return
+        self.relay.done.emit(value)
+
+
+def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
+    """Run `fn()` on the global thread pool; `on_done(result)` or `on_error(message)` follows on this thread."""
+    relay = _Relay(on_done, on_error)
+    _ALIVE.add(relay)
+    QThreadPool.globalInstance().start(_Job(fn, relay))

@@ -1,0 +1,158 @@
+"""The whole practice loop on real parts, driven by the keyboard: hear the question on the virtual
+speakers, answer into the virtual microphone, stop, read the feedback. Plus each way it can fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.analysis.star import answer_sentences
+from app.practice import Phase, PracticeResult
+from app.questions import builtin_bank_path, load_bank, load_bank_or_builtin
+from app.services import Services
+from app.settings import Settings
+from tests.audio_utils import MonitorRecording, correlate_files, espeak, feed
+from ui.main_window import MainWindow
+
+
+def _press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    qtbot.keyClick(window.windowHandle(), key)  # through the window, as a real key press arrives
+
+
+@pytest.fixture
+def window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    settings = Settings(think_seconds=0, target_seconds=90)
+    loaded = load_bank_or_builtin(None)
+    services = Services.create(loaded.bank, settings)
+    win = MainWindow(loaded, services=services)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    services.start_background_loading()
+    yield win
+    services.shutdown()
+
+
+def _short_answer(qid: str) -> str:
+    """The first sentence of each section of the question's reference answer: about 40 s spoken."""
+    seen: dict[str, str] = {}
+    for text, section in answer_sentences(load_bank(builtin_bank_path()).by_id(qid)):
+        seen.setdefault(section, text)
+    return " ".join(seen.values())
+
+
+def test_practice_loop_from_question_to_feedback(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, screenshot_dir: Path
+) -> None:
+    practice = window.services.practice  # type: ignore[union-attr]
+    answer = espeak(_short_answer("q08"), tmp_path / "answer.wav", wpm=170)
+    question_wav = window.services.speaker.path_for(window.bank.by_id("q08").question)  # type: ignore[union-attr]
+
+    with MonitorRecording(tmp_path / "heard.wav"):
+        window.practise("q08")
+        assert window.pages.currentWidget() is window.practice_view
+        qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
+    ncc, _ = correlate_files(question_wav, tmp_path / "heard.wav")
+    assert ncc >= 0.9, f"question heard with correlation {ncc:.3f}"
+
+    _press(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
+    qtbot.wait(500)
+    player = feed(answer)
+    qtbot.waitUntil(lambda: player.poll() is not None, timeout=90_000)
+    qtbot.waitUntil(lambda: bool(window.practice_view.live.toPlainText()), timeout=30_000)  # type: ignore[union-attr]
+    window.grab().save(str(screenshot_dir / "practice-recording.png"))
+    with qtbot.waitSignal(practice.finished, timeout=60_000) as done:
+        _press(qtbot, window, Qt.Key.Key_Space)
+    result = done.args[0]
+    assert isinstance(result, PracticeResult) and result.analysis is not None
+
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.feedback_view, timeout=5000)
+    a = result.analysis
+    present = [
+        s for s in ("situation", "task", "action", "result", "reflection") if a.timing.sections[s].present
+    ]
+    assert {"situation", "action", "result"} <= set(present), [(s.section, s.text) for s in a.sentences]
+    fb = window.feedback_view
+    assert fb is not None
+    assert [b.label for b in fb.timeline.bars] == ["Your answer", "Recommended", "Reference, your pace"]
+    assert "Situation" in fb.timeline.describe() and "Action" in fb.timeline.describe()
+    assert fb.points.count() >= 1
+    assert "Reference answer" in fb.reference.toPlainText()
+    assert result.recording.path.exists()
+    window.grab().save(str(screenshot_dir / "feedback.png"))
+
+    # A feedback point with a time jumps to that place in the recording.
+    timed = [
+        fb.points.item(i)
+        for i in range(fb.points.count())
+        if fb.points.item(i).data(Qt.ItemDataRole.UserRole) is not None
+    ]
+    if timed:
+        fb.points.itemClicked.emit(timed[0])
+        qtbot.waitUntil(lambda: window.services.player.is_playing(), timeout=5000)  # type: ignore[union-attr]
+
+
+def test_nothing_heard_is_said_plainly(qtbot: QtBot, window: MainWindow, screenshot_dir: Path) -> None:
+    practice = window.services.practice  # type: ignore[union-attr]
+    window.practise("q02")
+    qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
+    _press(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
+    qtbot.wait(2500)
+    with qtbot.waitSignal(practice.error, timeout=30_000) as err:
+        _press(qtbot, window, Qt.Key.Key_Space)
+    assert err.args[0].startswith("Nothing was heard in that answer")
+    view = window.practice_view
+    assert view is not None and view.message.isVisible() and "Nothing was heard" in view.message.text()
+    assert practice.phase is Phase.READY  # the person can simply try again
+    window.grab().save(str(screenshot_dir / "practice-nothing-heard.png"))
+
+
+def test_escape_abandons_without_saving(qtbot: QtBot, window: MainWindow) -> None:
+    practice = window.services.practice  # type: ignore[union-attr]
+    window.practise("q03")
+    qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
+    _press(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
+    qtbot.wait(1000)
+    _press(qtbot, window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=5000)
+    qtbot.wait(800)
+    assert not any(practice.recordings_dir.glob("q03-*"))
+
+
+def test_missing_model_and_missing_speech_engine_reach_the_screen(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import pyttsx3
+
+    def no_engine(*_a: object, **_k: object) -> object:
+        raise RuntimeError("libespeak-ng.so.1: cannot open shared object file")
+
+    monkeypatch.setattr(pyttsx3, "init", no_engine)
+    monkeypatch.setenv("STAR_COACH_MODEL", str(tmp_path / "no-such-model"))
+    loaded = load_bank_or_builtin(None)
+    services = Services.create(loaded.bank, Settings())
+    win = MainWindow(loaded, services=services)
+    qtbot.addWidget(win)
+    win.show()
+    messages: list[str] = []
+    services.practice.error.connect(messages.append)
+    services.practice.notice.connect(messages.append)
+    services.start_background_loading()
+    qtbot.waitUntil(lambda: any("no-such-model" in m for m in messages), timeout=20_000)
+    assert "no-such-model" in win.statusBar().currentMessage()
+    win.practise("q05")
+    qtbot.waitUntil(lambda: any("cannot be read aloud" in m for m in messages), timeout=10_000)
+    view = win.practice_view
+    assert view is not None and "cannot be read aloud" in view.message.text()
+    assert view.question.text().startswith("How have you leveraged data")  # the question is still shown
+    assert services.practice.phase is Phase.READY
+    services.shutdown()

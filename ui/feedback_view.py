@@ -1,0 +1,250 @@
+"""After an answer: the transcript coloured by STAR section, the timeline, the delivery figures and the
+few things to change. A click on a point jumps to that place in the transcript and in the recording."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.analysis.analyze import Analysis
+from app.analysis.model import STAR
+from app.analysis.star import answer_sentences
+from app.analysis.timing import RECOMMENDED
+from app.practice import PracticeResult
+from app.speech.playback import Player
+from ui.star_style import SECTION_COLORS, SECTION_TITLES, tint
+from ui.star_timeline import Bar, StarTimeline
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def legend_html() -> str:
+    items = "".join(
+        f'<span style="background-color:{SECTION_COLORS[s]}; color:white">&nbsp;{SECTION_TITLES[s]}&nbsp;</span> '
+        for s in (*STAR, "other")
+    )
+    return f"<p>{items}</p>"
+
+
+class FeedbackView(QWidget):
+    again = Signal()
+    back = Signal()
+
+    def __init__(self, player: Player | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.result: PracticeResult | None = None
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.timeline = StarTimeline()
+        self.transcript = QTextBrowser(openLinks=False)
+        self.transcript.setAccessibleName(self.tr("Your answer, coloured by STAR section"))
+        self.reference = QTextBrowser()
+        self.reference.setAccessibleName(self.tr("Reference answer, coloured by STAR section"))
+        self.points = QListWidget()
+        self.points.setWordWrap(True)
+        self.points.setAccessibleName(self.tr("What to change next time"))
+        self.good = QLabel(wordWrap=True)
+        self.figures = QFormLayout()
+        self.play = QPushButton(self.tr("Play recording (P)"))
+        self.try_again = QPushButton(self.tr("Try again (Ctrl+Enter)"))
+        self.back_button = QPushButton(self.tr("Back to questions (Alt+←)"))
+
+        points_box = QGroupBox(self.tr("Change next time"))
+        pcol = QVBoxLayout(points_box)
+        pcol.addWidget(self.points)
+        pcol.addWidget(QLabel(self.tr("<b>What went well</b>")))
+        pcol.addWidget(self.good)
+        figures_box = QGroupBox(self.tr("Delivery"))
+        figures_box.setLayout(self.figures)
+        side = QWidget()
+        scol = QVBoxLayout(side)
+        scol.setContentsMargins(0, 0, 0, 0)
+        scol.addWidget(points_box, 3)
+        scol.addWidget(figures_box, 2)
+
+        texts = QSplitter(Qt.Orientation.Vertical)
+        texts.addWidget(self.transcript)
+        texts.addWidget(self.reference)
+        main = QSplitter()
+        main.addWidget(texts)
+        main.addWidget(side)
+        main.setSizes([640, 420])
+
+        buttons = QHBoxLayout()
+        for b in (self.play, self.try_again):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.back_button)
+        col = QVBoxLayout(self)
+        col.addWidget(self.summary)
+        col.addWidget(self.timeline)
+        col.addWidget(QLabel(legend_html()))
+        col.addWidget(main, 1)
+        col.addLayout(buttons)
+
+        self.points.itemActivated.connect(self._jump)
+        self.points.itemClicked.connect(self._jump)
+        self.transcript.anchorClicked.connect(self._anchor)
+        self.play.clicked.connect(self._toggle_play)
+        self.try_again.clicked.connect(self.again)
+        self.back_button.clicked.connect(self.back)
+        for keys, slot in [
+            (QKeySequence(Qt.Key.Key_P), self._toggle_play),
+            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self.again.emit),
+            (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left), self.back.emit),
+        ]:
+            QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # ----------------------------------------------------------------- showing a result
+
+    def show_result(self, result: PracticeResult) -> None:
+        self.result = result
+        a = result.analysis
+        assert a is not None
+        t = a.timing
+        missing = ", ".join(SECTION_TITLES[m] for m in a.missing) or self.tr("none")
+        self.summary.setText(
+            f"<h2>{escape(result.question.question)}</h2>"
+            f"<p>Length <b>{_clock(t.total_seconds)}</b> (target {_clock(t.target_seconds)}) · "
+            f"missing: <b>{escape(missing)}</b> · feedback {result.stop_to_feedback_s:.1f} s after Stop</p>"
+        )
+        self._timeline(a)
+        self.transcript.setHtml(self._answer_html(a))
+        self.reference.setHtml(self._reference_html(result))
+        self._points(a)
+        self._figures(a)
+
+    def _timeline(self, a: Analysis) -> None:
+        t = a.timing
+        yours = [(s, t.sections[s].seconds) for s in (*STAR, "other")]
+        target = t.target_seconds
+        rec = RECOMMENDED
+        recommended = [
+            ("situation", target * sum(rec["situation"]) / 2),
+            ("task", target * sum(rec["task"]) / 2),
+            ("action", target * sum(rec["action"]) / 2),
+            ("result", target * sum(rec["result+reflection"]) / 2),
+        ]
+        bars = [Bar(self.tr("Your answer"), yours), Bar(self.tr("Recommended"), recommended)]
+        if t.reference_shares and t.reference_seconds:
+            ref_total = t.reference_seconds
+            bars.append(
+                Bar(self.tr("Reference, your pace"), [(s, ref_total * t.reference_shares[s]) for s in STAR])
+            )
+        self.timeline.set_bars(bars, target)
+
+    def _answer_html(self, a: Analysis) -> str:
+        pal = self.palette()
+        rows = []
+        for i, s in enumerate(a.sentences):
+            rows.append(
+                f'<a name="s{i}"></a><span style="background-color:{tint(s.section, pal, 0.28)}">'
+                f'<a href="s{i}" style="color:inherit; text-decoration:none">{escape(s.text)}</a></span> '
+            )
+        return f"<h3>{self.tr('Your answer')}</h3><p style='line-height:140%'>{''.join(rows)}</p>"
+
+    def _reference_html(self, result: PracticeResult) -> str:
+        pal = self.palette()
+        rows = "".join(
+            f'<span style="background-color:{tint(lab, pal, 0.28)}">{escape(text)}</span> '
+            for text, lab in answer_sentences(result.question)
+        )
+        return f"<h3>{self.tr('Reference answer')}</h3><p style='line-height:140%'>{rows}</p>"
+
+    def _points(self, a: Analysis) -> None:
+        self.points.clear()
+        start = a.sentences[0].start if a.sentences else 0.0
+        for n, p in enumerate(a.points, 1):
+            where = f" [{_clock(p.at)}]" if p.at is not None else ""
+            quote = f"\n“{p.quote}”" if p.quote else ""
+            item = QListWidgetItem(f"{n}. {p.message}{where}{quote}")
+            item.setData(Qt.ItemDataRole.UserRole, None if p.at is None else p.at + start)
+            if p.at is not None:
+                item.setToolTip(self.tr("Click to see and hear this moment"))
+            self.points.addItem(item)
+        if not a.points:
+            self.points.addItem(self.tr("Nothing to change: a well-built answer."))
+        self.good.setText("\n".join(f"✓ {g}" for g in a.went_well))
+
+    def _figures(self, a: Analysis) -> None:
+        while self.figures.rowCount():
+            self.figures.removeRow(0)
+        d = a.delivery
+        fill = f"{d.filler_count} ({(d.fillers_per_minute or 0):.1f}/min)"
+        if d.fillers_lower_bound:
+            fill += self.tr(" — at least")
+        rows = [
+            ("Length", _clock(a.timing.total_seconds)),
+            ("Words per minute", f"{(d.wpm or 0):.0f}"),
+            ("Fillers", fill),
+            ("Pauses over 2 s", str(d.long_pause_count)),
+            (
+                "“I” / “we”",
+                f"{d.i_count} / {d.we_count} (in the action {d.action_i_count} / {d.action_we_count})",
+            ),
+            ("Quantified result", "yes" if d.quantified else "no"),
+            ("Lesson stated", "yes" if d.lesson_stated else "no"),
+            ("Principles shown", ", ".join(d.principles) or "—"),
+        ]
+        for name, value in rows:
+            label = QLabel(value, wordWrap=True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.figures.addRow(self.tr(name), label)
+
+    # ----------------------------------------------------------------- interaction
+
+    def sentence_at(self, seconds: float) -> int:
+        assert self.result is not None and self.result.analysis is not None
+        sentences = self.result.analysis.sentences
+        for i, s in enumerate(sentences):
+            if s.start <= seconds < (sentences[i + 1].start if i + 1 < len(sentences) else s.end + 1):
+                return i
+        return 0
+
+    @Slot(QListWidgetItem)
+    def _jump(self, item: QListWidgetItem) -> None:
+        at = item.data(Qt.ItemDataRole.UserRole)
+        if at is None:
+            return
+        self.transcript.scrollToAnchor(f"s{self.sentence_at(float(at))}")
+        self._play_from(float(at))
+
+    @Slot(QUrl)
+    def _anchor(self, url: QUrl) -> None:
+        assert self.result is not None and self.result.analysis is not None
+        i = int(url.toString().lstrip("s") or 0)
+        self._play_from(self.result.analysis.sentences[i].start)
+
+    def _play_from(self, seconds: float) -> None:
+        if self.player is None or self.result is None or not self.result.recording.path.exists():
+            return
+        self.player.play(self.result.recording.path)
+        self.player.seek(max(0.0, seconds - 0.3))
+        self.last_seek = seconds
+
+    @Slot()
+    def _toggle_play(self) -> None:
+        if self.player is None or self.result is None or not self.result.recording.path.exists():
+            return
+        if self.player.is_playing():
+            self.player.pause()
+        else:
+            self.player.play(self.result.recording.path)

@@ -1,0 +1,93 @@
+"""Seconds per STAR section as coloured bars: your answer, the recommended split of your target, and
+the reference answer at your pace, on one time scale so that lengths compare at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ui.star_style import SECTION_COLORS, SECTION_TITLES
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    segments: list[tuple[str, float]]  # (section, seconds), in order
+
+
+class StarTimeline(QWidget):
+    ROW = 26
+    LABEL_W = 150
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bars: list[Bar] = []
+        self.target = 0.0
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(self.tr("STAR timeline"))
+
+    def set_bars(self, bars: list[Bar], target: float) -> None:
+        self.bars = bars
+        self.target = target
+        self.setFixedHeight(self.ROW * len(bars) + 22)
+        self.setToolTip(self.describe())
+        self.setAccessibleDescription(self.describe())
+        self.update()
+
+    def describe(self) -> str:
+        """The same figures in words, for the tooltip and screen readers."""
+        lines = []
+        for bar in self.bars:
+            parts = ", ".join(f"{SECTION_TITLES[s]} {secs:.0f} s" for s, secs in bar.segments if secs > 0)
+            lines.append(f"{bar.label}: {parts}")
+        return "\n".join(lines)
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, self.ROW * max(1, len(self.bars)) + 22)
+
+    def paintEvent(self, _event: object) -> None:
+        if not self.bars:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        span = max([self.target] + [sum(s for _, s in b.segments) for b in self.bars]) or 1.0
+        x0 = self.LABEL_W
+        width = max(10, self.width() - x0 - 8)
+        scale = width / span
+        for row, bar in enumerate(self.bars):
+            y = row * self.ROW + 2
+            p.setPen(text_color)
+            p.drawText(
+                QRectF(0, y, x0 - 8, self.ROW - 6),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                bar.label,
+            )
+            x = float(x0)
+            for section, secs in bar.segments:
+                if secs <= 0:
+                    continue
+                w = secs * scale
+                rect = QRectF(x, y, w, self.ROW - 6)
+                p.fillRect(rect, QColor(SECTION_COLORS.get(section, SECTION_COLORS["other"])))
+                if w > 34:
+                    p.setPen(QColor("white"))
+                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{secs:.0f}s")
+                x += w
+        if self.target:
+            tx = x0 + self.target * scale
+            p.setPen(QColor("#dc2626"))
+            p.drawLine(int(tx), 0, int(tx), len(self.bars) * self.ROW)
+            p.drawText(
+                QRectF(tx - 60, len(self.bars) * self.ROW, 120, 18),
+                Qt.AlignmentFlag.AlignCenter,
+                self.tr("target {0}").format(_clock(self.target)),
+            )
+        p.end()
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
