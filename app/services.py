@@ -39,7 +39,9 @@ class Services:
             speaker.set_voice(settings.voice_id)
         player = QtPlayer(parent=parent)
         reader = QuestionReader(speaker, QtPlayer(parent=parent), parent)
-        engine = make_transcriber(settings.engine, settings.model or None)
+        # A model applies to Whisper only; the saved one is kept for when Whisper is chosen again.
+        model = (settings.model or None) if settings.engine == "whisper" else None
+        engine = make_transcriber(settings.engine, model)
         practice = PracticeSession(bank, engine, reader, settings, paths.recordings_dir(), parent)
         return cls(settings, speaker, player, reader, practice)
 

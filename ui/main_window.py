@@ -208,20 +208,22 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_settings(self) -> None:
-        try:
-            from ui.settings_dialog import SettingsDialog
-        except ImportError:
-            return
         if self.services is None:
+            self.statusBar().showMessage(self.tr("Settings open once practice is ready (a moment)."), 4000)
             return
-        dialog = SettingsDialog(self.services.settings, self.services.speaker, None, self)
-        if dialog.exec():
-            new = dialog.result_settings()
-            new.save()
-            self.services.settings.__dict__.update(new.__dict__)
-            self.services.speaker.set_rate(new.speech_rate_wpm)
-            self.services.speaker.set_voice(new.voice_id or None)
-            self.statusBar().showMessage(self.tr("Settings saved."), 4000)
+        from ui.settings_dialog import SettingsDialog
+
+        old = self.services.settings
+        dialog = SettingsDialog(old, self.services.speaker, None, self)
+        if not dialog.exec():
+            return
+        new = dialog.result_settings()  # the dialog has saved it and given the speaker voice and rate
+        restart = (new.engine, new.model) != (old.engine, old.model)
+        old.__dict__.update(new.__dict__)  # the practice session reads the same object
+        message = self.tr("Settings saved.")
+        if restart:
+            message += " " + self.tr("The new speech model is used the next time STAR Coach starts.")
+        self.statusBar().showMessage(message, 8000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.services is not None:
