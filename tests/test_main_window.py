@@ -118,3 +118,31 @@ def test_recording_interrupted_by_a_crash_is_recovered_and_announced(qtbot: QtBo
     qtbot.addWidget(win)
     assert win.banner is not None and "stopped during an answer" in win.banner.label.text()
     assert startup_notices() == []  # recovered once
+
+
+def test_section_colours_follow_a_dark_palette(qtbot: QtBot) -> None:
+    """Readable on a dark system palette: the reference-answer backgrounds darken with it."""
+    import re
+
+    from PySide6.QtGui import QColor, QPalette
+
+    from ui.question_detail import QuestionDetail
+
+    def backgrounds(view: QuestionDetail) -> list[float]:
+        colours = re.findall(r"background-color:\s*(#[0-9a-fA-F]{6})", view.toHtml())
+        return [QColor(c).lightnessF() for c in colours]
+
+    light = QuestionDetail()
+    qtbot.addWidget(light)
+    dark = QuestionDetail()
+    qtbot.addWidget(dark)
+    pal = dark.palette()
+    pal.setColor(QPalette.ColorRole.Base, QColor("#17181a"))
+    pal.setColor(QPalette.ColorRole.Text, QColor("#e8eaed"))
+    dark.setPalette(pal)
+    q = load_bank_or_builtin(None).bank.by_id("q01")
+    light.show_question(q)
+    dark.show_question(q)
+    tints_light = [v for v in backgrounds(light) if v > 0.6]  # the tinted answer boxes, not the colour bars
+    tints_dark = sorted(backgrounds(dark))[: len(tints_light)]
+    assert tints_light and max(tints_dark) < 0.3
