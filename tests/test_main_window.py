@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app import paths
 from app.questions import builtin_bank_path, load_bank_or_builtin
 from ui.main_window import MainWindow
+from ui.question_list import ID_ROLE
 
 
 @pytest.fixture
@@ -146,3 +147,21 @@ def test_section_colours_follow_a_dark_palette(qtbot: QtBot) -> None:
     tints_light = [v for v in backgrounds(light) if v > 0.6]  # the tinted answer boxes, not the colour bars
     tints_dark = sorted(backgrounds(dark))[: len(tints_light)]
     assert tints_light and max(tints_dark) < 0.3
+
+
+def test_practised_questions_show_their_last_result_and_filter(window: MainWindow) -> None:
+    from ui.question_list import Practice
+
+    window.questions.set_practice({"q08": Practice(2, 95.0, ("task",)), "q12": Practice(1, 61.0)})
+    texts = {
+        window.questions._model.item(r).data(ID_ROLE): window.questions._model.item(r).text()
+        for r in range(36)
+    }
+    assert texts["q08"].endswith("✓ practised 2×, last 1:35, missing task")
+    assert texts["q12"].endswith("✓ practised once, last 1:01")
+    assert "✓" not in texts["q01"]
+    combo = window.questions.practised
+    combo.setCurrentIndex(combo.findData("yes"))
+    assert window.questions.visible_ids() == ["q08", "q12"]
+    combo.setCurrentIndex(combo.findData("not"))
+    assert len(window.questions.visible_ids()) == 34 and "q08" not in window.questions.visible_ids()

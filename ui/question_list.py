@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
@@ -11,7 +13,22 @@ from app.questions import Bank, Question
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PRINCIPLES_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+PRACTISED_ROLE = Qt.ItemDataRole.UserRole + 4
 ALL_PRINCIPLES = ""
+ANY, NOT_PRACTISED, PRACTISED = "any", "not", "yes"
+
+
+@dataclass(frozen=True)
+class Practice:
+    """What the list shows of a question's history."""
+
+    attempts: int
+    last_seconds: float | None = None
+    last_missing: tuple[str, ...] = ()
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 class _QuestionFilter(QSortFilterProxyModel):
@@ -21,6 +38,12 @@ class _QuestionFilter(QSortFilterProxyModel):
         super().__init__()
         self._words: list[str] = []
         self._principle = ALL_PRINCIPLES
+        self._practised = ANY
+
+    def set_practised(self, which: str) -> None:
+        self.beginFilterChange()
+        self._practised = which
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
@@ -35,6 +58,9 @@ class _QuestionFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         index = self.sourceModel().index(source_row, 0, source_parent)
         if self._principle and self._principle not in index.data(PRINCIPLES_ROLE):
+            return False
+        done = bool(index.data(PRACTISED_ROLE))
+        if (self._practised == PRACTISED and not done) or (self._practised == NOT_PRACTISED and done):
             return False
         haystack: str = index.data(SEARCH_ROLE)
         return all(w in haystack for w in self._words)
@@ -52,6 +78,14 @@ class QuestionList(QWidget):
         self.search.setAccessibleName(self.tr("Search questions"))
         self.principle = QComboBox()
         self.principle.setAccessibleName(self.tr("Filter by Leadership Principle"))
+        self.practised = QComboBox()
+        self.practised.setAccessibleName(self.tr("Filter by practised or not"))
+        for text, value in [
+            (self.tr("Practised or not"), ANY),
+            (self.tr("Not practised yet"), NOT_PRACTISED),
+            (self.tr("Practised"), PRACTISED),
+        ]:
+            self.practised.addItem(text, value)
         self.view = QListView()
         self.view.setAccessibleName(self.tr("Questions"))
         self.view.setWordWrap(True)
@@ -63,6 +97,7 @@ class QuestionList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.principle)
+        layout.addWidget(self.practised)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
 
@@ -73,6 +108,7 @@ class QuestionList(QWidget):
 
         self.search.textChanged.connect(self._on_search)
         self.principle.currentIndexChanged.connect(self._on_principle)
+        self.practised.currentIndexChanged.connect(self._on_practised)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.set_bank(bank)
 
@@ -102,6 +138,27 @@ class QuestionList(QWidget):
         item.setToolTip(", ".join(q.principles))
         return item
 
+    def set_practice(self, practice: dict[str, Practice]) -> None:
+        """Show how often each question was practised and how the last answer went."""
+        for row in range(self._model.rowCount()):
+            item = self._model.item(row)
+            qid = item.data(ID_ROLE)
+            base = item.data(Qt.ItemDataRole.UserRole + 5) or item.text()
+            item.setData(base, Qt.ItemDataRole.UserRole + 5)
+            p = practice.get(qid)
+            item.setData(bool(p and p.attempts), PRACTISED_ROLE)
+            if not p or not p.attempts:
+                item.setText(base)
+                continue
+            last = f", last {_clock(p.last_seconds)}" if p.last_seconds is not None else ""
+            gap = f", missing {', '.join(p.last_missing)}" if p.last_missing else ""
+            times = (
+                self.tr("practised once") if p.attempts == 1 else self.tr("practised {0}×").format(p.attempts)
+            )
+            item.setText(f"{base}\n    ✓ {times}{last}{gap}")
+        self._proxy.set_practised(str(self.practised.currentData() or ANY))
+        self._update_count()
+
     def visible_ids(self) -> list[str]:
         return [self._proxy.index(r, 0).data(ID_ROLE) for r in range(self._proxy.rowCount())]
 
@@ -115,6 +172,10 @@ class QuestionList(QWidget):
 
     def _on_principle(self, _row: int) -> None:
         self._proxy.set_principle(str(self.principle.currentData() or ALL_PRINCIPLES))
+        self._after_filter()
+
+    def _on_practised(self, _row: int) -> None:
+        self._proxy.set_practised(str(self.practised.currentData() or ANY))
         self._after_filter()
 
     def _after_filter(self) -> None:
