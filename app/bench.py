@@ -312,6 +312,65 @@ def bench_analysis() -> Figures:
     }
 
 
+# --------------------------------------------------------------------------- practice history
+
+
+def bench_history(n: int = 5000, runs: int = 20) -> Figures:
+    """5,000 generated attempts: the history screen's queries, and the disk an hour of practice takes."""
+    import wave
+
+    from app.questions import builtin_bank_path, load_bank
+    from app.store import Store, generate_attempts
+
+    bank_ids = [q.id for q in load_bank(builtin_bank_path()).questions]
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["STAR_COACH_HOME"] = home
+        store = Store.open()
+        t0 = time.perf_counter()
+        generate_attempts(store, n, bank_ids, seed=1)
+        generate_s = time.perf_counter() - t0
+        store.close()
+        t0 = time.perf_counter()
+        store = Store.open()  # includes PRAGMA quick_check and the interrupted-save scan
+        open_ms = (time.perf_counter() - t0) * 1000
+        combined, stats_ms, newest_ms, one_ms = [], [], [], []
+        for i in range(runs):
+            t1 = time.perf_counter()
+            store.question_stats()
+            t2 = time.perf_counter()
+            store.attempts(limit=50)
+            t3 = time.perf_counter()
+            store.attempts(question_id=bank_ids[i % len(bank_ids)])
+            t4 = time.perf_counter()
+            stats_ms.append((t2 - t1) * 1000)
+            newest_ms.append((t3 - t2) * 1000)
+            one_ms.append((t4 - t3) * 1000)
+            combined.append((t4 - t1) * 1000)
+        mean_total_s = store.overall_stats().total_s / n
+        store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        db_bytes = sum(p.stat().st_size for p in Path(home, "data").glob("history.sqlite3*"))
+        wav = Path(home) / "ten_seconds.wav"
+        with wave.open(str(wav), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(16_000)
+            w.writeframes(b"\x00\x00" * 16_000 * 10)
+        wav_bytes_per_s = wav.stat().st_size / 10
+    db_per_attempt = db_bytes / n
+    attempts_per_hour = 3600 / mean_total_s
+    return {
+        "history_query_ms_5000": round(statistics.median(combined), 2),
+        "history_stats_ms_5000": round(statistics.median(stats_ms), 2),
+        "history_newest50_ms_5000": round(statistics.median(newest_ms), 2),
+        "history_one_question_ms_5000": round(statistics.median(one_ms), 2),
+        "history_open_ms_5000": round(open_ms, 1),
+        "history_generate_s": round(generate_s, 3),
+        "history_db_kb_per_attempt": round(db_per_attempt / 1024, 1),
+        "disk_mb_per_hour": round((wav_bytes_per_s * 3600 + db_per_attempt * attempts_per_hour) / 1e6, 1),
+    }
+
+
 # --------------------------------------------------------------------------- scenarios table
 
 SCENARIOS: dict[str, Callable[[], Figures]] = {
@@ -320,6 +379,7 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "transcribe": bench_transcribe,
     "live": bench_live,
     "analysis": bench_analysis,
+    "history": bench_history,
 }
 
 

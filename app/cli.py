@@ -12,6 +12,7 @@ from app import paths
 from app.fileio import atomic_write_text
 from app.questions import BankError, import_markdown, load_bank, load_bank_or_builtin
 from app.speech.transcript import SpeechError
+from app.store import StoreError
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -126,6 +127,55 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_history(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from app.store import Store
+
+    with Store.open() as store:
+        for message in store.recovery_messages:
+            print(f"note: {message}", file=sys.stderr)
+        rows = store.attempts(question_id=args.question)
+    if args.json:
+        sys.stdout.write(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    print(f"{'id':>5}  {'date':16}  {'question':32}  {'length':>6}  {'wpm':>4}  {'fill/min':>8}  missing")
+    for r in rows:
+        when = datetime.fromisoformat(r.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        question = f"{r.question_id} {r.question_text}".strip()
+        question = question if len(question) <= 32 else question[:31] + "…"
+        length = f"{int(r.total_s // 60)}:{int(r.total_s % 60):02d}"
+        wpm = "-" if r.wpm is None else f"{r.wpm:.0f}"
+        fillers = "-" if r.fillers_per_min is None else f"{r.fillers_per_min:.1f}"
+        print(
+            f"{r.id:>5}  {when:16}  {question:32}  {length:>6}  {wpm:>4}  {fillers:>8}  {', '.join(r.missing) or '-'}"
+        )
+    print(f"{len(rows)} attempts")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from app.store import Store
+
+    out = Path(args.path)
+    suffix = out.suffix.lower()
+    with Store.open() as store:
+        if args.attempt is not None:
+            if suffix != ".md":
+                raise StoreError("an attempt is exported as Markdown: give a PATH ending in .md")
+            atomic_write_text(out, store.export_attempt_markdown(args.attempt))
+            print(f"attempt {args.attempt} -> {out}")
+        elif suffix == ".json":
+            print(f"{store.export_json(out)} attempts -> {out}")
+        elif suffix == ".csv":
+            print(f"{store.export_csv(out)} attempts -> {out}")
+        elif suffix == ".md":
+            raise StoreError("Markdown exports one attempt: add --attempt ID (see `python main.py history`)")
+        else:
+            raise StoreError(f"{out}: choose a PATH ending in .json, .csv, or .md with --attempt ID")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="main.py", description="STAR Coach: with no command, start the app.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -162,6 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=_cmd_analyze)
 
+    h = sub.add_parser("history", help="list your saved practice attempts, newest first")
+    h.add_argument("--json", action="store_true", help="print the attempts as JSON")
+    h.add_argument("--question", help="only this question's attempts (its id)")
+    h.set_defaults(func=_cmd_history)
+
+    e = sub.add_parser("export", help="export your history (.json or .csv) or one attempt (.md --attempt ID)")
+    e.add_argument("path", help="where to write: a .json or .csv file, or a .md file with --attempt")
+    e.add_argument("--attempt", type=int, help="the attempt's id (see `history`), exported as Markdown")
+    e.set_defaults(func=_cmd_export)
+
     b = sub.add_parser("bench", help="run the benchmark suite")
     b.add_argument("--json", action="store_true")
     b.add_argument("--only", help="run one scenario")
@@ -173,6 +233,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (BankError, SpeechError) as e:
+    except (BankError, SpeechError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -232,9 +232,7 @@ class PracticeSession(QObject):
 
         def done(analysis: object) -> None:
             assert isinstance(analysis, Analysis)
-            if not self.settings.keep_recordings:
-                self._discard_audio(result.recording)
-            self._set(Phase.DONE)
+            self._set(Phase.DONE)  # saving (and dropping the audio if so chosen) is the history's job
             waited = time.perf_counter() - self._stop_pressed
             self._stop_pressed = 0.0
             self.finished.emit(PracticeResult(question, result.recording, transcript, analysis, waited))

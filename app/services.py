@@ -19,7 +19,14 @@ from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import make_transcriber
 from app.speech.tts import Speaker
+from app.store import Store
 from app.tasks import run_task
+
+
+def open_store() -> tuple[Store, list[str]]:
+    """The history, and what the person must hear about it (a repaired save, a damaged file kept aside)."""
+    store = Store.recover()
+    return store, list(store.recovery_messages)
 
 
 @dataclass
@@ -29,6 +36,8 @@ class Services:
     player: QtPlayer
     reader: QuestionReader
     practice: PracticeSession
+    store: Store
+    notices: list[str]
 
     @classmethod
     def create(cls, bank: Bank, settings: Settings | None = None, parent: QObject | None = None) -> Services:
@@ -43,7 +52,8 @@ class Services:
         model = (settings.model or None) if settings.engine == "whisper" else None
         engine = make_transcriber(settings.engine, model)
         practice = PracticeSession(bank, engine, reader, settings, paths.recordings_dir(), parent)
-        return cls(settings, speaker, player, reader, practice)
+        store, notices = open_store()
+        return cls(settings, speaker, player, reader, practice, store, notices)
 
     def start_background_loading(self) -> None:
         """The Whisper model and the STAR labeller (0.85 s to train) get ready before the first Stop."""
@@ -55,3 +65,4 @@ class Services:
         self.player.stop()
         self.practice.shutdown()
         self.speaker.shutdown()
+        self.store.close()

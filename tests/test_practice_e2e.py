@@ -85,8 +85,22 @@ def test_practice_loop_from_question_to_feedback(
     assert "Situation" in fb.timeline.describe() and "Action" in fb.timeline.describe()
     assert fb.points.count() >= 1
     assert "Reference answer" in fb.reference.toPlainText()
-    assert result.recording.path.exists()
     window.grab().save(str(screenshot_dir / "feedback.png"))
+
+    # Saved to the history, recording included, and the browser says so.
+    store = window.services.store  # type: ignore[union-attr]
+    saved = store.attempts(question_id="q08")
+    assert len(saved) == 1
+    record = store.attempt(saved[0].id)
+    assert record.audio is not None and record.audio.exists()
+    assert record.transcript.text == result.transcript.text
+    item = next(
+        window.questions._model.item(r)
+        for r in range(36)
+        if "disagreed with your manager" in window.questions._model.item(r).text()
+    )
+    assert "✓ practised once" in item.text()
+    print(f"\nStop -> feedback on screen: {result.stop_to_feedback_s:.2f} s")
 
     # A feedback point with a time jumps to that place in the recording.
     timed = [
@@ -126,6 +140,22 @@ def test_escape_abandons_without_saving(qtbot: QtBot, window: MainWindow) -> Non
     qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=5000)
     qtbot.wait(800)
     assert not any(practice.recordings_dir.glob("q03-*"))
+
+
+def test_damaged_history_is_kept_aside_and_practice_goes_on(qtbot: QtBot) -> None:
+    from app import paths
+
+    damaged = paths.data_dir() / "history.sqlite3"
+    damaged.write_bytes(b"this is not a database" * 100)
+    loaded = load_bank_or_builtin(None)
+    services = Services.create(loaded.bank, Settings())
+    win = MainWindow(loaded, services=services)
+    qtbot.addWidget(win)
+    assert win.banner is not None and "could not be read" in win.banner.label.text()
+    copies = list(paths.data_dir().glob("history.corrupt-*.sqlite3"))
+    assert len(copies) == 1 and copies[0].read_bytes() == b"this is not a database" * 100
+    assert services.store.attempts() == []  # a fresh, working history
+    services.shutdown()
 
 
 def test_missing_model_and_missing_speech_engine_reach_the_screen(

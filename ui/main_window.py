@@ -160,11 +160,35 @@ class MainWindow(QMainWindow):
         services.practice.error.connect(self._on_background_error)
         for action in (self.practise_action, self.surprise_action):
             action.setEnabled(True)
+        for notice in services.notices:
+            self.show_banner(notice)
+        self.refresh_practice()
+
+    def refresh_practice(self) -> None:
+        """Practised counts and last results from the history, into the question list."""
+        if self.services is None:
+            return
+        from ui.question_list import Practice
+
+        stats = self.services.store.question_stats()
+        self.practised = Counter({qid: st.attempts for qid, st in stats.items()})
+        self.questions.set_practice(
+            {qid: Practice(st.attempts, st.last_total_s, st.last_missing) for qid, st in stats.items()}
+        )
+
+    def show_banner(self, text: str) -> None:
+        if self.banner is None:
+            self.banner = Banner(text)
+            layout = self.centralWidget().layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(0, self.banner)
+        else:
+            self.banner.label.setText(self.banner.label.text() + "\n" + text)
+        self.banner.show()
 
     def practise(self, qid: str) -> None:
         if self.services is None or self.practice_view is None:
             return
-        self.practised[qid] += 1
         self.services.practice.start(self.bank.by_id(qid))
         self.practice_view.begin()
         self.pages.setCurrentWidget(self.practice_view)
@@ -177,7 +201,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def surprise(self) -> None:
-        """The least-practised question (this session), at random among equals."""
+        """The least-practised question in the history, at random among equals."""
         ids = [q.id for q in self.bank.questions]
         fewest = min(self.practised[i] for i in ids)
         self.practise(random.choice([i for i in ids if self.practised[i] == fewest]))
@@ -189,8 +213,15 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_result(self, result: PracticeResult) -> None:
-        if self.feedback_view is None:
+        if self.feedback_view is None or self.services is None:
             return
+        from app.store import StoreError
+
+        try:
+            self.services.store.save_attempt(result, keep_audio=self.services.settings.keep_recordings)
+        except StoreError as e:
+            self.show_banner(self.tr("This answer could not be saved to your history: {0}").format(e))
+        self.refresh_practice()
         self.feedback_view.show_result(result)
         self.pages.setCurrentWidget(self.feedback_view)
         self.feedback_view.setFocus()

@@ -1,0 +1,969 @@
+"""Practice history: every finished answer ("attempt") in one SQLite file, never half-saved.
+
+The database lives in the data folder (`history.sqlite3`), in WAL mode with foreign keys on; its
+schema is versioned with `PRAGMA user_version` and upgraded by `MIGRATIONS` in order. Recordings
+live in `recordings/` beside it and are referenced by a path relative to the data folder, so the
+whole folder can be moved.
+
+Saving an attempt is three steps, so that a crash at any point loses nothing:
+1. the row is inserted with status 'saving' (one transaction), naming where its recording will go
+   and where it is now;
+2. the recording is moved there (`os.replace`, an atomic rename);
+3. the row is marked 'complete' (one transaction).
+At the next open, a 'saving' row is finished from whatever exists (`recover_interrupted`).
+
+A database that is not SQLite or fails `PRAGMA quick_check` is copied aside, untouched, before
+anything else opens it, and `StoreError` says where the copy is; `Store.recover` then starts afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import errno
+import json
+import os
+import random
+import shutil
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from app import paths
+from app.speech.transcript import Transcript
+
+if TYPE_CHECKING:
+    from app.practice import PracticeResult
+
+DB_NAME = "history.sqlite3"
+SQLITE_HEADER = b"SQLite format 3\x00"
+STAR_LABELS = ("situation", "task", "action", "result", "reflection")
+SECTION_NAMES = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "reflection": "Reflection",
+    "other": "Other",
+}
+
+# Each migration is a list of statements, run in one transaction with the new user_version.
+MIGRATIONS: list[list[str]] = [
+    [  # v1
+        """CREATE TABLE questions (
+            id TEXT PRIMARY KEY,
+            text TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            question_id TEXT NOT NULL REFERENCES questions(id),
+            started_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('saving', 'complete')),
+            engine TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            duration_s REAL NOT NULL DEFAULT 0,
+            total_s REAL NOT NULL DEFAULT 0,
+            wpm REAL,
+            fillers_per_min REAL,
+            long_pauses INTEGER NOT NULL DEFAULT 0,
+            i_count INTEGER NOT NULL DEFAULT 0,
+            we_count INTEGER NOT NULL DEFAULT 0,
+            quantified INTEGER NOT NULL DEFAULT 0,
+            missing TEXT NOT NULL DEFAULT '[]',
+            section_seconds TEXT NOT NULL DEFAULT '{}',
+            audio_path TEXT,
+            audio_bytes INTEGER NOT NULL DEFAULT 0,
+            audio_source TEXT,
+            transcript TEXT NOT NULL,
+            analysis TEXT
+        )""",
+    ],
+    [  # v2: the target length as a column (backfilled from the analysis), and per-question lookups
+        "ALTER TABLE attempts ADD COLUMN target_s REAL",
+        "UPDATE attempts SET target_s = json_extract(analysis, '$.metrics.timing.target_seconds')",
+        "CREATE INDEX attempts_question_started ON attempts(question_id, started_at)",
+        "CREATE INDEX attempts_started ON attempts(started_at)",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The history cannot be read or written; the message says what happened and what was kept."""
+
+    def __init__(self, message: str, copy: Path | None = None) -> None:
+        super().__init__(message)
+        self.copy = copy
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    id: int
+    question_id: str
+    question_text: str
+    started_at: str  # UTC, ISO 8601
+    engine: str
+    model: str
+    duration_s: float  # the recording's length
+    total_s: float  # the answer's length, first word to last
+    target_s: float | None
+    wpm: float | None
+    fillers_per_min: float | None
+    long_pauses: int
+    i_count: int
+    we_count: int
+    quantified: bool
+    missing: tuple[str, ...]
+    section_seconds: dict[str, float]
+    audio_path: str | None  # relative to the data folder
+    audio_bytes: int
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["missing"] = list(self.missing)
+        return data
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    summary: AttemptSummary
+    transcript: Transcript
+    analysis: dict[str, Any] | None
+    audio: Path | None  # absolute; None when no recording was kept or it is gone
+
+    @property
+    def id(self) -> int:
+        return self.summary.id
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    question_id: str
+    attempts: int
+    last_at: str
+    last_total_s: float
+    last_missing: tuple[str, ...]
+    mean_wpm: float | None
+
+
+@dataclass(frozen=True)
+class OverallStats:
+    attempts: int
+    questions: int
+    total_s: float
+    mean_wpm: float | None
+    mean_fillers_per_min: float | None
+    first_at: str | None
+    last_at: str | None
+    audio_bytes: int
+    complete_answers: int  # attempts with no STAR section missing
+
+
+_SUMMARY_COLUMNS = (
+    "a.id, a.question_id, COALESCE(q.text, ''), a.started_at, a.engine, a.model, a.duration_s, a.total_s, "
+    "a.target_s, a.wpm, a.fillers_per_min, a.long_pauses, a.i_count, a.we_count, a.quantified, a.missing, "
+    "a.section_seconds, a.audio_path, a.audio_bytes"
+)
+_FROM = "FROM attempts a LEFT JOIN questions q ON q.id = a.question_id"
+
+
+def _summary(row: Sequence[Any]) -> AttemptSummary:
+    return AttemptSummary(
+        id=int(row[0]),
+        question_id=str(row[1]),
+        question_text=str(row[2]),
+        started_at=str(row[3]),
+        engine=str(row[4]),
+        model=str(row[5]),
+        duration_s=float(row[6]),
+        total_s=float(row[7]),
+        target_s=None if row[8] is None else float(row[8]),
+        wpm=None if row[9] is None else float(row[9]),
+        fillers_per_min=None if row[10] is None else float(row[10]),
+        long_pauses=int(row[11]),
+        i_count=int(row[12]),
+        we_count=int(row[13]),
+        quantified=bool(row[14]),
+        missing=tuple(json.loads(row[15])),
+        section_seconds={str(k): float(v) for k, v in json.loads(row[16]).items()},
+        audio_path=None if row[17] is None else str(row[17]),
+        audio_bytes=int(row[18]),
+    )
+
+
+def _is_disk_full(e: BaseException) -> bool:
+    if isinstance(e, OSError):
+        return e.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(e, sqlite3.OperationalError) and "full" in str(e).lower()
+
+
+def _save_error(e: BaseException) -> StoreError:
+    if _is_disk_full(e):
+        return StoreError(
+            "The disk is full, so this answer could not be saved to your history. Free some space "
+            "and try again; nothing was half-saved and the recording was left where it was."
+        )
+    return StoreError(f"This answer could not be saved to your history ({e}). Nothing was half-saved.")
+
+
+def _now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _companions(path: Path) -> list[Path]:
+    """The database file and the WAL files SQLite keeps beside it."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _keep_copy(path: Path) -> Path:
+    """Copy a damaged database (and its WAL files) to `history.corrupt-YYYYmmdd-HHMMSS.sqlite3`."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stem = path.name.split(".", 1)[0]
+    copy = path.with_name(f"{stem}.corrupt-{stamp}.sqlite3")
+    n = 1
+    while copy.exists():
+        copy = path.with_name(f"{stem}.corrupt-{stamp}-{n}.sqlite3")
+        n += 1
+    for src, suffix in zip(_companions(path), ("", "-wal", "-shm"), strict=True):
+        if src.exists():
+            shutil.copy2(src, copy.with_name(copy.name + suffix))
+    return copy
+
+
+def _check(path: Path) -> str | None:
+    """Why the file at `path` is not a healthy database, or None; opens it read-only."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as e:
+        return f"it cannot be read ({e.strerror})"
+    if not head:
+        return None  # an empty file is an empty database
+    if head != SQLITE_HEADER:
+        return "it is not a SQLite database"
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        return f"it is damaged ({e})"
+    problems = [str(r[0]) for r in rows if r[0] != "ok"]
+    return f"it is damaged ({'; '.join(problems[:3])})" if problems else None
+
+
+def _move(src: Path, dst: Path) -> None:
+    """Rename `src` to `dst`; across file systems, copy to a temporary file beside `dst` first."""
+    try:
+        os.replace(src, dst)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        part = dst.with_name(f".{dst.name}.part")
+        try:
+            shutil.copy2(src, part)
+            os.replace(part, dst)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        src.unlink()
+
+
+class Store:
+    """The practice history. Use `Store.open()`; one Store per thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self.data_dir = path.parent
+        self.recovery_messages: list[str] = []
+        # Test hook, called while an attempt is saved: "inserting" and "completing" inside the
+        # transactions, "inserted" and "moved" between them.
+        self.on_stage: Callable[[str], None] | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Store:
+        path = path or paths.data_dir() / DB_NAME
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            problem = _check(path)
+            if problem:
+                copy = _keep_copy(path)
+                raise StoreError(
+                    f"Your practice history {path} cannot be opened: {problem}. A copy was kept as "
+                    f"{copy}. Start a new history to continue practising.",
+                    copy=copy,
+                )
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise StoreError(f"Your practice history {path} cannot be opened ({e}).") from None
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(conn, path)
+            store._migrate()
+            store.recovery_messages = store.recover_interrupted()
+        except sqlite3.Error as e:
+            conn.close()
+            if _is_disk_full(e):
+                raise StoreError(
+                    f"The disk is full: your practice history {path} cannot be opened."
+                ) from None
+            raise StoreError(f"Your practice history {path} cannot be opened ({e}).") from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def recover(cls, path: Path | None = None) -> Store:
+        """Open the history; if it is damaged, keep a copy, move it aside and start a fresh one."""
+        path = path or paths.data_dir() / DB_NAME
+        try:
+            return cls.open(path)
+        except StoreError as e:
+            if e.copy is None:
+                raise
+            why = str(e)
+        for p in _companions(path):  # the copy exists: set the damaged files aside
+            if p.exists():
+                os.replace(p, p.with_name(p.name + ".damaged"))
+        store = cls.open(path)
+        store.recovery_messages.insert(
+            0, f"Your practice history could not be read: {why} A new, empty history was started."
+        )
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            if self._conn.in_transaction:  # SQLite rolls back by itself after some errors (disk full)
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            raise
+        try:
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+            raise
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"Your practice history {self.path} was written by a newer STAR Coach "
+                f"(schema {current}, this one knows {SCHEMA_VERSION}). Update STAR Coach to open it."
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self._tx() as c:
+                for statement in MIGRATIONS[version - 1]:
+                    c.execute(statement)
+                c.execute(f"PRAGMA user_version = {version}")
+
+    # ------------------------------------------------------------------ saving
+
+    def _abs(self, rel: str) -> Path:
+        return self.data_dir / rel
+
+    def save_attempt(self, result: PracticeResult, keep_audio: bool) -> int:
+        """Store one finished answer; moves its recording into recordings/ when `keep_audio`."""
+        transcript, analysis = result.transcript, result.analysis
+        data = analysis.to_json() if analysis is not None else None
+        delivery = analysis.delivery if analysis is not None else None
+        timing = analysis.timing if analysis is not None else None
+        src = result.recording.path
+        keep = keep_audio and src.is_file()
+        rec_dir = self.data_dir / "recordings"
+        rel: str | None = None
+        if keep:
+            rec_dir.mkdir(parents=True, exist_ok=True)
+            inside = src.resolve().parent == rec_dir.resolve()
+            rel = f"recordings/{src.name}" if inside else f"recordings/{uuid.uuid4().hex}.wav"
+        row = {
+            "question_id": result.question.id,
+            "started_at": (_now_utc() - timedelta(seconds=round(result.recording.seconds))).isoformat(),
+            "engine": transcript.engine,
+            "model": transcript.model,
+            "duration_s": float(result.recording.seconds),
+            "total_s": timing.total_seconds if timing else transcript.audio_seconds,
+            "target_s": timing.target_seconds if timing else None,
+            "wpm": delivery.wpm if delivery else None,
+            "fillers_per_min": delivery.fillers_per_minute if delivery else None,
+            "long_pauses": delivery.long_pause_count if delivery else 0,
+            "i_count": delivery.i_count if delivery else 0,
+            "we_count": delivery.we_count if delivery else 0,
+            "quantified": int(delivery.quantified) if delivery else 0,
+            "missing": json.dumps(list(analysis.missing) if analysis else list(STAR_LABELS)),
+            "section_seconds": json.dumps(
+                {k: round(v.seconds, 2) for k, v in timing.sections.items() if v.present} if timing else {}
+            ),
+            "audio_path": rel,
+            "audio_bytes": src.stat().st_size if keep else 0,
+            "audio_source": str(src.resolve()) if keep and rel and self._abs(rel) != src else None,
+            "transcript": json.dumps(transcript.to_json(), ensure_ascii=False),
+            "analysis": None if data is None else json.dumps(data, ensure_ascii=False),
+            "question_text": result.question.question,
+        }
+        try:
+            with self._tx() as c:
+                attempt_id = self._insert(c, row, status="saving")
+                self._stage("inserting")
+        except (sqlite3.Error, OSError) as e:
+            raise _save_error(e) from None
+        moved = False
+        try:
+            self._stage("inserted")
+            if rel is not None and row["audio_source"]:
+                _move(src, self._abs(rel))
+                moved = True
+            self._stage("moved")
+            with self._tx() as c:
+                self._stage("completing")
+                c.execute(
+                    "UPDATE attempts SET status = 'complete', audio_source = NULL WHERE id = ?", (attempt_id,)
+                )
+        except (sqlite3.Error, OSError) as e:
+            self._undo_save(attempt_id, src, rel if moved else None)
+            raise _save_error(e) from None
+        if not keep_audio and src.is_file() and src.resolve().parent == rec_dir.resolve():
+            with contextlib.suppress(OSError):  # not kept: do not leave it as an orphan in recordings/
+                src.unlink()
+        return attempt_id
+
+    def _stage(self, name: str) -> None:
+        if self.on_stage is not None:
+            self.on_stage(name)
+
+    @staticmethod
+    def _insert(c: sqlite3.Connection, row: dict[str, Any], status: str) -> int:
+        c.execute(
+            "INSERT INTO questions (id, text) VALUES (?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET text = excluded.text WHERE excluded.text != ''",
+            (row["question_id"], row["question_text"]),
+        )
+        cur = c.execute(
+            "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
+            "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
+            "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis) VALUES "
+            "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
+            ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
+            ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis)",
+            {**row, "status": status},
+        )
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def _undo_save(self, attempt_id: int, src: Path, moved_to: str | None) -> None:
+        """A save failed after its row was inserted: put the recording back and drop the row.
+        If even that fails, the 'saving' row is finished at the next open, so nothing is lost."""
+        try:
+            if moved_to is not None:
+                _move(self._abs(moved_to), src)
+            with self._tx() as c:
+                c.execute("DELETE FROM attempts WHERE id = ? AND status = 'saving'", (attempt_id,))
+        except (sqlite3.Error, OSError):
+            pass
+
+    def recover_interrupted(self) -> list[str]:
+        """Finish attempts a crash left in 'saving'; report recordings no attempt refers to."""
+        messages: list[str] = []
+        rows = self._conn.execute(
+            "SELECT id, question_id, audio_path, audio_source FROM attempts WHERE status = 'saving'"
+        ).fetchall()
+        for attempt_id, qid, rel, source in rows:
+            audio: str | None = rel
+            note = ""
+            if rel is not None and not self._abs(rel).exists():
+                if source and Path(source).is_file():
+                    try:
+                        _move(Path(source), self._abs(rel))
+                    except OSError as e:
+                        audio, note = None, f" Its recording stays at {source} ({e.strerror})."
+                else:
+                    audio, note = None, " Its recording was lost."
+            size = self._abs(audio).stat().st_size if audio else 0
+            with self._tx() as c:
+                c.execute(
+                    "UPDATE attempts SET status = 'complete', audio_path = ?, audio_bytes = ?, "
+                    "audio_source = NULL WHERE id = ?",
+                    (audio, size, attempt_id),
+                )
+            messages.append(
+                f"Attempt {attempt_id} ({qid}) was being saved when STAR Coach stopped; it is now saved.{note}"
+            )
+        known = {
+            r[0] for r in self._conn.execute("SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")
+        }
+        rec_dir = self.data_dir / "recordings"
+        if rec_dir.is_dir():
+            for f in sorted(rec_dir.glob("*.wav")):
+                if f"recordings/{f.name}" not in known:
+                    messages.append(f"The recording {f} belongs to no saved attempt; it was kept.")
+        return messages
+
+    # ------------------------------------------------------------------ reading
+
+    def attempts(self, question_id: str | None = None, limit: int | None = None) -> list[AttemptSummary]:
+        """Saved attempts, newest first."""
+        sql = f"SELECT {_SUMMARY_COLUMNS} {_FROM} WHERE a.status = 'complete'"
+        args: list[Any] = []
+        if question_id is not None:
+            sql += " AND a.question_id = ?"
+            args.append(question_id)
+        sql += " ORDER BY a.started_at DESC, a.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [_summary(r) for r in self._conn.execute(sql, args)]
+
+    def attempt(self, attempt_id: int) -> AttemptRecord:
+        row = self._conn.execute(
+            f"SELECT {_SUMMARY_COLUMNS}, a.transcript, a.analysis {_FROM} "
+            "WHERE a.id = ? AND a.status = 'complete'",
+            (attempt_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"There is no saved attempt {attempt_id} (see `python main.py history`).")
+        summary = _summary(row)
+        audio = self._abs(summary.audio_path) if summary.audio_path else None
+        return AttemptRecord(
+            summary=summary,
+            transcript=Transcript.from_json(json.loads(row[19])),
+            analysis=None if row[20] is None else json.loads(row[20]),
+            audio=audio if audio is not None and audio.exists() else None,
+        )
+
+    def question_stats(self) -> dict[str, QuestionStats]:
+        rows = self._conn.execute(
+            "SELECT question_id, n, started_at, total_s, missing, mean_wpm FROM ("
+            " SELECT question_id, started_at, total_s, missing,"
+            "  ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY started_at DESC, id DESC) AS rn,"
+            "  COUNT(*) OVER (PARTITION BY question_id) AS n,"
+            "  AVG(wpm) OVER (PARTITION BY question_id) AS mean_wpm"
+            " FROM attempts WHERE status = 'complete') WHERE rn = 1"
+        ).fetchall()
+        return {
+            str(r[0]): QuestionStats(
+                question_id=str(r[0]),
+                attempts=int(r[1]),
+                last_at=str(r[2]),
+                last_total_s=float(r[3]),
+                last_missing=tuple(json.loads(r[4])),
+                mean_wpm=None if r[5] is None else float(r[5]),
+            )
+            for r in rows
+        }
+
+    def overall_stats(self) -> OverallStats:
+        r = self._conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT question_id), COALESCE(SUM(total_s), 0), AVG(wpm), "
+            "AVG(fillers_per_min), MIN(started_at), MAX(started_at), COALESCE(SUM(audio_bytes), 0), "
+            "COALESCE(SUM(missing = '[]'), 0) FROM attempts WHERE status = 'complete'"
+        ).fetchone()
+        return OverallStats(
+            attempts=int(r[0]),
+            questions=int(r[1]),
+            total_s=float(r[2]),
+            mean_wpm=None if r[3] is None else float(r[3]),
+            mean_fillers_per_min=None if r[4] is None else float(r[4]),
+            first_at=r[5],
+            last_at=r[6],
+            audio_bytes=int(r[7]),
+            complete_answers=int(r[8]),
+        )
+
+    # ------------------------------------------------------------------ deleting
+
+    def delete_attempt(self, attempt_id: int) -> None:
+        with self._tx() as c:
+            row = c.execute("SELECT audio_path FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"There is no saved attempt {attempt_id}.")
+            c.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+        if row[0]:
+            self._unlink(row[0])
+
+    def delete_all(self) -> int:
+        """Delete every attempt and its recording; returns how many attempts were deleted."""
+        with self._tx() as c:
+            audio = [r[0] for r in c.execute("SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")]
+            n = c.execute("DELETE FROM attempts").rowcount
+            c.execute("DELETE FROM questions")
+        for rel in audio:
+            self._unlink(rel)
+        return int(n)
+
+    def _unlink(self, rel: str) -> None:
+        with contextlib.suppress(OSError):  # a file we cannot delete is reported as an orphan later
+            self._abs(rel).unlink(missing_ok=True)
+
+    # ------------------------------------------------------------------ exporting
+
+    def export_attempt_markdown(self, attempt_id: int) -> str:
+        rec = self.attempt(attempt_id)
+        s, a = rec.summary, rec.analysis or {}
+        when = datetime.fromisoformat(s.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        target = f" (target {_clock(s.target_s)})" if s.target_s else ""
+        lines = [
+            f"# {s.question_text or s.question_id}",
+            "",
+            f"- Question: {s.question_id}",
+            f"- Date: {when}",
+            f"- Length: {_clock(s.total_s)}{target}",
+            f"- Pace: {_num(s.wpm)} words per minute; fillers: {_num(s.fillers_per_min)} per minute",
+            f"- Missing: {', '.join(SECTION_NAMES.get(m, m) for m in s.missing) or 'nothing'}",
+            f"- Engine: {s.engine} {s.model}".rstrip(),
+            "",
+            "## Answer",
+            "",
+        ]
+        sentences = a.get("sentences") or []
+        if sentences:
+            current = None
+            for sent in sentences:
+                label = str(sent.get("section", "other"))
+                if label != current:
+                    if current is not None:
+                        lines.append("")
+                    lines.append(f"**{SECTION_NAMES.get(label, label)}** ({_clock(float(sent['start']))})")
+                    current = label
+                lines.append(str(sent["text"]))
+        else:
+            lines.append(rec.transcript.text or "(nothing heard)")
+        lines += ["", "## Timeline", "", "| Section | Seconds | Share |", "|---|---:|---:|"]
+        for label, t in (a.get("sections") or {}).items():
+            if t.get("present"):
+                lines.append(
+                    f"| {SECTION_NAMES.get(label, label)} | {float(t['seconds']):.1f} | {float(t['share']):.0%} |"
+                )
+        lines += ["", "## Feedback", ""]
+        for p in a.get("feedback") or []:
+            at = f" (at {_clock(float(p['at']))})" if p.get("at") is not None else ""
+            lines.append(f"- {p['message']}{at}")
+        went_well = (a.get("metrics") or {}).get("went_well") or []
+        if went_well:
+            lines += ["", "## Went well", ""] + [f"- {g}" for g in went_well]
+        return "\n".join(lines) + "\n"
+
+    def export_csv(self, path: Path) -> int:
+        """Every attempt's summary as one CSV row; returns the number of rows."""
+        rows = self.attempts()
+        columns = [
+            "id",
+            "question_id",
+            "question_text",
+            "started_at",
+            "engine",
+            "model",
+            "duration_s",
+            "total_s",
+            "target_s",
+            "wpm",
+            "fillers_per_min",
+            "long_pauses",
+            "i_count",
+            "we_count",
+            "quantified",
+            "missing",
+            *(f"{label}_s" for label in STAR_LABELS),
+            "audio_path",
+        ]
+
+        def write(f: IO[str]) -> None:
+            w = csv.writer(f)
+            w.writerow(columns)
+            for s in rows:
+                d = s.to_json()
+                d["missing"] = " ".join(s.missing)
+                d["quantified"] = int(s.quantified)
+                for label in STAR_LABELS:
+                    d[f"{label}_s"] = s.section_seconds.get(label, 0.0)
+                w.writerow(["" if d[c] is None else d[c] for c in columns])
+
+        _atomic_stream(path, write, newline="")
+        return len(rows)
+
+    def export_json(self, path: Path) -> int:
+        """Every attempt with its transcript and analysis, oldest first; returns the number written."""
+        ids = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT id FROM attempts WHERE status = 'complete' ORDER BY started_at, id"
+            )
+        ]
+
+        def write(f: IO[str]) -> None:
+            f.write(f'{{"format": 1, "schema": {SCHEMA_VERSION}, "attempts": [\n')
+            for i, attempt_id in enumerate(ids):
+                rec = self.attempt(attempt_id)
+                item = {
+                    **rec.summary.to_json(),
+                    "transcript": rec.transcript.to_json(),
+                    "analysis": rec.analysis,
+                }
+                f.write(("" if i == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
+            f.write("\n]}\n")
+
+        _atomic_stream(path, write)
+        return len(ids)
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0f}"
+
+
+def _atomic_stream(path: Path, write: Callable[[IO[str]], None], newline: str | None = None) -> None:
+    """Like app.fileio.atomic_write_text, for output written piece by piece."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise StoreError(f"{path} cannot be written ({e.strerror or e}).") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- fake history
+
+_FAKE: dict[str, list[str]] = {
+    "situation": [
+        "Last year I was working as a team lead at a logistics company with about forty people.",
+        "Our biggest customer was threatening to leave because deliveries kept arriving late.",
+        "At the time we were migrating the warehouse system to a new vendor.",
+        "The project was already two months behind schedule when I joined.",
+    ],
+    "task": [
+        "My job was to get the rollout back on track before the holiday peak.",
+        "I was responsible for finding the root cause and fixing it within a quarter.",
+        "My goal was to keep the customer without adding more headcount.",
+    ],
+    "action": [
+        "So I started by mapping every step of the process with the people who did the work.",
+        "Then I set up a daily fifteen minute stand-up to unblock issues quickly.",
+        "I wrote a small script that flagged late orders before they left the building.",
+        "I um negotiated with the vendor to move two engineers onto our account.",
+        "After that I trained the night shift on the new scanning workflow myself.",
+        "I like reviewed the data every morning and shared a simple dashboard with the customer.",
+        "We also cut the number of manual hand-offs from six to two.",
+    ],
+    "result": [
+        "As a result on-time delivery went from 82 percent to 97 percent in ten weeks.",
+        "The customer renewed their contract for three more years worth about 2 million dollars.",
+        "We finished the migration three weeks early and under budget.",
+    ],
+    "reflection": [
+        "What I learned is to go and see the work before deciding on a fix.",
+        "Looking back I would have involved the customer even earlier.",
+    ],
+}
+_FEEDBACK = [
+    (
+        "setup_long",
+        "Your setup took {share:.0%} of the answer; aim for under 30 % and get to your actions sooner.",
+    ),
+    ("no_numbers", "The result has no numbers; say how much changed, by how much, by when."),
+    ("we_not_i", "You said 'we' {we} times in your actions; say what you did yourself."),
+    ("fillers", "About {fpm:.0f} fillers per minute; pause instead of saying 'um'."),
+    ("over_time", "The answer ran {over:.0f} s over your target; cut the situation to two sentences."),
+]
+
+
+def generate_attempts(
+    store: Store, n: int, bank_ids: Sequence[str], seed: int = 0, weeks: int = 8
+) -> list[int]:
+    """Insert `n` plausible attempts (no audio) spread over the last `weeks` weeks, in one transaction.
+    For benchmarks and tests; returns the new ids."""
+    rng = random.Random(seed)
+    now = _now_utc()
+    rows: list[dict[str, Any]] = []
+    for _ in range(n):
+        qid = rng.choice(list(bank_ids))
+        wpm = rng.uniform(115, 175)
+        target = 120.0
+        labels = [
+            lab
+            for lab in STAR_LABELS
+            if not (lab in ("task", "reflection", "result") and rng.random() < 0.15)
+        ]
+        words: list[dict[str, Any]] = []
+        sentences: list[dict[str, Any]] = []
+        t = rng.uniform(0.3, 1.5)
+        per_word = 60.0 / wpm
+        section_s: dict[str, float] = {}
+        fillers = 0
+        for lab in labels:
+            picks = rng.sample(_FAKE[lab], k=min(len(_FAKE[lab]), 4 if lab == "action" else 2))
+            if lab == "action":
+                picks = picks * 2
+            for text in picks:
+                s_start = t
+                for w in text.split():
+                    dur = per_word * rng.uniform(0.6, 0.9)
+                    words.append({"text": w, "start": round(t, 3), "end": round(t + dur, 3)})
+                    fillers += w.lower() in ("um", "like")
+                    t += per_word * rng.uniform(0.9, 1.1)
+                t += rng.uniform(0.2, 2.5) if rng.random() < 0.1 else rng.uniform(0.1, 0.5)
+                sentences.append(
+                    {"text": text, "section": lab, "start": round(s_start, 2), "end": round(t, 2)}
+                )
+                section_s[lab] = section_s.get(lab, 0.0) + (t - s_start)
+        total = t
+        missing = [lab for lab in STAR_LABELS if lab not in labels]
+        fpm = fillers / (total / 60)
+        i_count, we_count = rng.randint(4, 20), rng.randint(0, 12)
+        quantified = "result" in labels
+        setup = (section_s.get("situation", 0) + section_s.get("task", 0)) / total
+        long_pauses = rng.choice((0, 0, 0, 1, 1, 2, 3))
+        points = []
+        for rule, msg in _FEEDBACK:
+            if rng.random() < 0.4:
+                points.append(
+                    {
+                        "rule": rule,
+                        "message": msg.format(
+                            share=setup, we=we_count, fpm=fpm, over=max(0.0, total - target)
+                        ),
+                        "at": round(rng.uniform(0, total), 2),
+                        "quote": "",
+                    }
+                )
+        sections_json = {
+            lab: {
+                "present": lab in section_s,
+                "seconds": round(section_s.get(lab, 0.0), 2),
+                "share": round(section_s.get(lab, 0.0) / total, 3),
+                "words": sum(len(s["text"].split()) for s in sentences if s["section"] == lab),
+            }
+            for lab in (*STAR_LABELS, "other")
+        }
+        analysis = {
+            "question": qid,
+            "sentences": sentences,
+            "sections": sections_json,
+            "missing": missing,
+            "order_ok": True,
+            "order_problems": [],
+            "metrics": {
+                "timing": {
+                    "total_seconds": round(total, 2),
+                    "target_seconds": target,
+                    "speaker_wpm": round(wpm, 1),
+                },
+                "delivery": {
+                    "wpm": round(wpm, 1),
+                    "word_count": len(words),
+                    "fillers": {"count": fillers, "per_minute": round(fpm, 2)},
+                    "pauses": {"count": long_pauses},
+                    "pronouns": {"i": i_count, "we": we_count},
+                    "quantified": quantified,
+                },
+                "went_well": ["You ended with a lesson learned."] if "reflection" in labels else [],
+            },
+            "feedback": points,
+        }
+        transcript = {
+            "engine": "whisper",
+            "model": "tiny.en",
+            "audio_seconds": round(total + 0.8, 3),
+            "elapsed_seconds": 0.0,
+            "text": " ".join(s["text"] for s in sentences),
+            "nothing_heard": False,
+            "words": words,
+        }
+        started = now - timedelta(seconds=rng.uniform(0, weeks * 7 * 86400))
+        rows.append(
+            {
+                "question_id": qid,
+                "question_text": "",
+                "started_at": started.replace(microsecond=0).isoformat(),
+                "engine": "whisper",
+                "model": "tiny.en",
+                "duration_s": round(total + 0.8, 2),
+                "total_s": round(total, 2),
+                "target_s": target,
+                "wpm": round(wpm, 1),
+                "fillers_per_min": round(fpm, 2),
+                "long_pauses": long_pauses,
+                "i_count": i_count,
+                "we_count": we_count,
+                "quantified": int(quantified),
+                "missing": json.dumps(missing),
+                "section_seconds": json.dumps({k: round(v, 2) for k, v in section_s.items()}),
+                "audio_path": None,
+                "audio_bytes": 0,
+                "audio_source": None,
+                "transcript": json.dumps(transcript),
+                "analysis": json.dumps(analysis),
+                "status": "complete",
+            }
+        )
+    with store._tx() as c:
+        c.executemany(
+            "INSERT INTO questions (id) VALUES (?) ON CONFLICT(id) DO NOTHING", [(q,) for q in set(bank_ids)]
+        )
+        first = c.execute("SELECT COALESCE(MAX(id), 0) FROM attempts").fetchone()[0]
+        c.executemany(
+            "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
+            "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
+            "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis) VALUES "
+            "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
+            ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
+            ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis)",
+            rows,
+        )
+        ids = [r[0] for r in c.execute("SELECT id FROM attempts WHERE id > ? ORDER BY id", (first,))]
+    return ids
+
+
+__all__ = [
+    "DB_NAME",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AttemptRecord",
+    "AttemptSummary",
+    "OverallStats",
+    "QuestionStats",
+    "Store",
+    "StoreError",
+    "generate_attempts",
+]
