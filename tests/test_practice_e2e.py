@@ -108,9 +108,13 @@ def test_practice_loop_from_question_to_feedback(
         for i in range(fb.points.count())
         if fb.points.item(i).data(Qt.ItemDataRole.UserRole) is not None
     ]
+    assert timed, "feedback points carry the moment they refer to"
     if timed:
+        at = float(timed[0].data(Qt.ItemDataRole.UserRole))
+        player = window.services.player  # type: ignore[union-attr]
         fb.points.itemClicked.emit(timed[0])
-        qtbot.waitUntil(lambda: window.services.player.is_playing(), timeout=5000)  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda: player.is_playing() and player.current_position() >= at - 1.0, timeout=5000)
+        player.stop()
 
 
 def test_nothing_heard_is_said_plainly(qtbot: QtBot, window: MainWindow, screenshot_dir: Path) -> None:

@@ -51,6 +51,10 @@ class FeedbackView(QWidget):
         super().__init__(parent)
         self.player = player
         self.result: PracticeResult | None = None
+        self._pending_seek: float | None = None
+        if player is not None:
+            # QtPlayer ignores a seek made before playback has started: apply it once it has.
+            player.started.connect(self._apply_seek)
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.timeline = StarTimeline()
@@ -236,9 +240,14 @@ class FeedbackView(QWidget):
     def _play_from(self, seconds: float) -> None:
         if self.player is None or self.result is None or not self.result.recording.path.exists():
             return
+        self._pending_seek = max(0.0, seconds - 0.3)
         self.player.play(self.result.recording.path)
-        self.player.seek(max(0.0, seconds - 0.3))
-        self.last_seek = seconds
+
+    @Slot()
+    def _apply_seek(self) -> None:
+        if self.player is not None and self._pending_seek is not None:
+            self.player.seek(self._pending_seek)
+            self._pending_seek = None
 
     @Slot()
     def _toggle_play(self) -> None:

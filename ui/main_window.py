@@ -7,7 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -106,6 +106,11 @@ class MainWindow(QMainWindow):
         settings = QAction(self.tr("Se&ttings…"), self)
         settings.setShortcut(QKeySequence.StandardKey.Preferences)
         settings.triggered.connect(self.open_settings)
+        history = QAction(self.tr("&History"), self)
+        history.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_H))
+        history.triggered.connect(self.show_history)
+        history.setEnabled(False)
+        self.history_action = history
         self.practise_action, self.surprise_action = practise, surprise
         for a in (practise, surprise):
             a.setEnabled(self.services is not None)
@@ -113,8 +118,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("practice-toolbar")
         toolbar.addAction(practise)
         toolbar.addAction(surprise)
+        toolbar.addAction(history)
         toolbar.addAction(settings)
-        for a in (practise, surprise, settings):
+        for a in (practise, surprise, history, settings):
             a.setToolTip(
                 f"{a.text().replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
             )
@@ -133,6 +139,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(find)
         view_menu.addAction(practise)
         view_menu.addAction(surprise)
+        view_menu.addAction(history)
         file_menu.insertAction(quit_, settings)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(about)
@@ -146,9 +153,28 @@ class MainWindow(QMainWindow):
     def attach_services(self, services: Services) -> None:
         """Called just after the window first shows, so that start-up is not kept waiting."""
         from ui.feedback_view import FeedbackView
+        from ui.history_view import HistoryView
         from ui.practice_view import PracticeView
+        from ui.replay_view import CompareView, ReplayView
 
         self.services = services
+        self.history_view = HistoryView(services.store, self.bank)
+        self.replay_view = ReplayView(services.player)
+        self.compare_view = CompareView()
+        for page in (self.history_view, self.replay_view, self.compare_view):
+            self.pages.addWidget(page)
+        self.history_view.back.connect(self.show_questions)
+        self.history_view.changed.connect(self.refresh_practice)
+        self.history_view.replay.connect(self._replay)
+        self.history_view.compare.connect(self._compare)
+        self.history_action.setEnabled(True)
+        for page in (self.replay_view, self.compare_view):
+            QShortcut(
+                QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),
+                page,
+                self.show_history,
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
         self.practice_view = PracticeView(services.practice)
         self.feedback_view = FeedbackView(services.player)
         self.pages.addWidget(self.practice_view)
@@ -205,6 +231,25 @@ class MainWindow(QMainWindow):
         ids = [q.id for q in self.bank.questions]
         fewest = min(self.practised[i] for i in ids)
         self.practise(random.choice([i for i in ids if self.practised[i] == fewest]))
+
+    @Slot()
+    def show_history(self) -> None:
+        if self.services is None:
+            return
+        self.history_view.refresh()
+        self.pages.setCurrentWidget(self.history_view)
+        self.history_view.table.setFocus()
+
+    @Slot(str, object, object)
+    def _replay(self, title: str, analysis: object, audio: object) -> None:
+        self.replay_view.show_attempt(title, analysis, audio)  # type: ignore[arg-type]
+        self.pages.setCurrentWidget(self.replay_view)
+        self.replay_view.setFocus()
+
+    @Slot(str, object, str, object)
+    def _compare(self, title_a: str, a: object, title_b: str, b: object) -> None:
+        self.compare_view.show_pair(title_a, a, title_b, b)  # type: ignore[arg-type]
+        self.pages.setCurrentWidget(self.compare_view)
 
     @Slot()
     def show_questions(self) -> None:

@@ -1,0 +1,77 @@
+"""History page: stored attempts listed, replayed, compared, exported and deleted from the window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.questions import load_bank_or_builtin
+from app.services import Services
+from app.settings import Settings
+from tests.test_store import make_result, write_wav
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
+    loaded = load_bank_or_builtin(None)
+    services = Services.create(loaded.bank, Settings())
+    for i, qid in enumerate(("q08", "q08", "q12")):
+        services.store.save_attempt(
+            make_result(write_wav(star_home / f"take{i}.wav", 2.0), qid), keep_audio=True
+        )
+    win = MainWindow(loaded, services=services)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    services.shutdown()
+
+
+def test_history_lists_replays_and_compares(qtbot: QtBot, window: MainWindow, screenshot_dir: Path) -> None:
+    window.show_history()
+    view = window.history_view
+    assert view.table.rowCount() == 3 and not view.empty.isVisible()
+    assert (
+        "disagreed with your manager" in view.table.item(0, 1).text()
+        or "disagreed" in view.table.item(1, 1).text()
+    )
+    window.grab().save(str(screenshot_dir / "history.png"))
+    # The browser knows what was practised.
+    texts = [window.questions._model.item(r).text() for r in range(36)]
+    assert sum("✓ practised 2×" in t for t in texts) == 1 and sum("✓ practised once" in t for t in texts) == 1
+
+    view.table.selectRow(0)
+    view.replay_selected()
+    assert window.pages.currentWidget() is window.replay_view
+    assert window.replay_view.transcript.toPlainText().strip()
+    window.show_history()
+    view.table.clearSelection()
+    view.table.setSelectionMode(view.table.SelectionMode.MultiSelection)
+    view.table.selectRow(0)
+    view.table.selectRow(1)
+    view.compare_selected()
+    assert window.pages.currentWidget() is window.compare_view
+
+
+def test_delete_one_after_confirmation(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.show_history()
+    view = window.history_view
+    first = view.selected_ids()[0]
+    audio = window.services.store.attempt(first).audio  # type: ignore[union-attr]
+    assert audio is not None and audio.exists()
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.No)
+    view.delete_selected()
+    assert view.table.rowCount() == 3  # "No" keeps it
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    view.delete_selected()
+    assert view.table.rowCount() == 2 and not audio.exists()
+    view.delete_all()
+    assert view.table.rowCount() == 0 and view.empty.isVisible()

@@ -1,0 +1,189 @@
+"""The replay view on a real answer: espeak-ng speaks four STAR sentences, the real Whisper model times
+them, and a real QtPlayer plays them on the virtual speakers while the transcript follows."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.analysis import sentences as sent
+from app.analysis.analyze import Analysis, analyze
+from app.questions import builtin_bank_path, load_bank
+from app.speech.audio import decode_audio
+from app.speech.playback import QtPlayer
+from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
+from tests.audio_utils import espeak, wav_seconds
+from ui.replay_view import LEAD_S, CompareView, ReplayView
+
+ANSWER = (
+    "Last spring our team was about to miss the deadline for a customer report. "
+    "My task was to get the report delivered within one week. "
+    "I split the work into daily goals and met the analysts every morning to remove blockers. "
+    "We delivered two days early, and the customer renewed a contract worth fifty thousand dollars."
+)
+RAMBLING = (
+    "Um, so basically there was, like, a project that was kind of late. "
+    "And, um, I was like, basically supposed to fix it, you know. "
+    "So I actually talked to, um, everyone, like, a lot, and basically we worked on it for a long time. "
+    "And it was, um, kind of fine in the end, I guess, actually."
+)
+
+
+@dataclass(frozen=True)
+class Clip:
+    path: Path
+    seconds: float
+    analysis: Analysis
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Clip:
+    folder = tmp_path_factory.mktemp("replay")
+    path = espeak(ANSWER, folder / "answer.wav", wpm=165)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STAR_COACH_HOME", str(folder / "home"))
+        mp.delenv(MODEL_ENV, raising=False)
+        engine = WhisperTranscriber()
+        engine.load()
+        transcript = engine.transcribe(decode_audio(path))
+    bank = load_bank(builtin_bank_path())
+    analysis = analyze(sent.from_transcript(transcript), bank, bank.by_id("q08"), engine="whisper")
+    assert len(analysis.sentences) == 4, [s.text for s in analysis.sentences]
+    return Clip(path, wav_seconds(path), analysis)
+
+
+@pytest.fixture
+def player(qtbot: QtBot) -> Iterator[QtPlayer]:
+    p = QtPlayer()
+    yield p
+    p.stop()
+
+
+@pytest.fixture
+def view(qtbot: QtBot, player: QtPlayer, clip: Clip) -> ReplayView:
+    v = ReplayView(player)
+    qtbot.addWidget(v)
+    v.resize(1100, 620)
+    v.show_attempt("Disagreeing with your manager — 12 May, 10:42", clip.analysis, clip.path)
+    v.show()
+    qtbot.waitExposed(v)
+    v.activateWindow()
+    return v
+
+
+def _expected(clip: Clip, seconds: float) -> int | None:
+    """The sentence being heard at `seconds`, or None within 0.3 s of a boundary (either is right)."""
+    starts = [s.start - LEAD_S for s in clip.analysis.sentences]
+    if any(abs(seconds - b) < 0.3 for b in starts[1:]):
+        return None
+    return max(0, sum(1 for b in starts if b <= seconds) - 1)
+
+
+def test_highlight_follows_playback(
+    qtbot: QtBot, view: ReplayView, player: QtPlayer, clip: Clip, screenshot_dir: Path
+) -> None:
+    seen: list[tuple[float, int | None]] = []
+    player.position.connect(lambda s: seen.append((s, view.current_sentence())))  # after the view's slot
+    assert view.current_sentence() is None
+    with qtbot.waitSignal(player.started, timeout=5000):
+        qtbot.keyClick(view.windowHandle(), Qt.Key.Key_P)
+    assert view.play_button.text() == "Pause (P)"
+    qtbot.waitUntil(lambda: view.current_sentence() == 0, timeout=3000)
+    third = clip.analysis.sentences[2].start
+    qtbot.waitUntil(
+        lambda: view.current_sentence() == 2 and player.current_position() > third + 1.2, timeout=15_000
+    )
+    assert view.transcript.extraSelections(), "the current sentence is drawn"
+    view.grab().save(str(screenshot_dir / "replay.png"))
+    with qtbot.waitSignal(player.finished, timeout=20_000):
+        pass
+    assert view.current_sentence() is None and view.play_button.text() == "Play (P)"
+    playing = [(s, i) for s, i in seen if s < clip.seconds - 0.05]
+    assert {i for _, i in playing} == {0, 1, 2, 3}, seen
+    assert playing[0][1] == 0
+    wrong = [(round(s, 2), i, _expected(clip, s)) for s, i in playing if _expected(clip, s) not in (None, i)]
+    assert not wrong, (wrong, [round(s.start, 2) for s in clip.analysis.sentences])
+
+
+def test_clicking_a_sentence_plays_from_there(
+    qtbot: QtBot, view: ReplayView, player: QtPlayer, clip: Clip
+) -> None:
+    target = clip.analysis.sentences[2].start
+    at = view.transcript.sentence_rect(2).center()
+    with qtbot.waitSignal(player.started, timeout=5000):
+        qtbot.mouseClick(view.transcript.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: player.current_position() > 1.0, timeout=3000)  # the seek has been done
+    assert player.current_position() == pytest.approx(target, abs=0.5)
+    assert view.current_sentence() == 2
+    # Clicking again while playing seeks without restarting; the keys step by 5 s.
+    qtbot.mouseClick(
+        view.transcript.viewport(), Qt.MouseButton.LeftButton, pos=view.transcript.sentence_rect(0).center()
+    )
+    qtbot.waitUntil(lambda: player.current_position() < target - 1.0, timeout=3000)
+    assert player.is_playing()
+    before = player.current_position()
+    qtbot.keyClick(view.windowHandle(), Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: player.current_position() >= before + 4.5, timeout=3000)
+    qtbot.keyClick(view.windowHandle(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not player.is_playing(), timeout=3000)
+    assert view.play_button.text() == "Play (P)"
+
+
+def test_speed_1_5_plays_in_two_thirds_of_the_time(
+    qtbot: QtBot, view: ReplayView, player: QtPlayer, clip: Clip
+) -> None:
+    assert [view.speed.itemText(i) for i in range(view.speed.count())] == ["0.75×", "1×", "1.25×", "1.5×"]
+    view.speed.setCurrentIndex(3)
+    with qtbot.waitSignal(player.started, timeout=5000):
+        view.play_button.click()
+    began = time.perf_counter()
+    assert player.speed() == pytest.approx(1.5)
+    with qtbot.waitSignal(player.finished, timeout=20_000):
+        pass
+    ratio = (time.perf_counter() - began) / clip.seconds
+    print(f"\nreplay at 1.5x: {ratio:.3f} of {clip.seconds:.1f} s (1/1.5 = 0.667)")
+    assert ratio == pytest.approx(1 / 1.5, rel=0.15)
+
+
+def test_without_a_recording_the_text_still_shows(qtbot: QtBot, view: ReplayView, clip: Clip) -> None:
+    view.show_attempt("An attempt without audio", clip.analysis, None)
+    assert view.no_audio.isVisible() and view.no_audio.text() == "No recording kept for this attempt."
+    for w in (view.play_button, view.back_button, view.forward_button, view.slider, view.speed):
+        assert not w.isEnabled()
+    assert clip.analysis.sentences[1].text in view.transcript.toPlainText()
+    assert view.points.count() >= 1 and view.figures.rowCount() >= 5
+    qtbot.keyClick(view.windowHandle(), Qt.Key.Key_P)
+    assert view.current_sentence() is None and not view.player.is_playing()
+    view.show_attempt("Missing file", clip.analysis, clip.path.with_name("gone.wav"))
+    assert not view.play_button.isEnabled() and view.no_audio.isVisible()
+
+
+def test_compare_marks_the_better_attempt(qtbot: QtBot, clip: Clip, screenshot_dir: Path) -> None:
+    bank = load_bank(builtin_bank_path())
+    q = bank.by_id("q08")
+    tight = analyze(clip.analysis.sentences, bank, q, engine="whisper", target_seconds=10)
+    rambling = analyze(sent.from_text(RAMBLING), bank, q, target_seconds=10)
+    assert rambling.timing.total_seconds > tight.timing.total_seconds > 10
+    assert rambling.delivery.filler_count > tight.delivery.filler_count
+    cmp = CompareView()
+    qtbot.addWidget(cmp)
+    cmp.resize(760, 560)
+    cmp.show_pair("Tuesday", tight, "Monday", rambling)
+    cmp.show()
+    qtbot.waitExposed(cmp)
+    for side, a in (("a", tight), ("b", rambling)):
+        t = a.timing.total_seconds
+        assert f"{int(t // 60)}:{int(t % 60):02d}" in cmp.cell("length", side)
+    assert cmp.better["length"] == "a" and cmp.cell("length", "a").startswith("✓")
+    assert cmp.better["fillers"] == "a" and not cmp.cell("fillers", "b").startswith("✓")
+    assert [b.label for b in cmp.timeline.bars] == ["Tuesday", "Monday"]
+    cmp.grab().save(str(screenshot_dir / "compare.png"))
+    # Both within the target: neither length is better.
+    cmp.show_pair("A", clip.analysis, "B", analyze(sent.from_text(RAMBLING), bank, q))
+    assert cmp.better["length"] is None

@@ -1,0 +1,234 @@
+"""Every stored attempt, newest first: replay one, compare two, export, delete.
+
+Replays recompute the analysis from the stored transcript (a few milliseconds), so the screen shows
+the same kind of objects the practice produced.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.analysis import sentences as sent
+from app.analysis.analyze import Analysis, analyze
+from app.questions import Bank
+from app.store import AttemptSummary, Store, StoreError
+
+COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+class _Number(QTableWidgetItem):
+    """Sorts by value, shows formatted text."""
+
+    def __init__(self, text: str, value: float) -> None:
+        super().__init__(text)
+        self.setData(Qt.ItemDataRole.UserRole + 1, value)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine = self.data(Qt.ItemDataRole.UserRole + 1)
+        theirs = other.data(Qt.ItemDataRole.UserRole + 1)
+        return float(mine or 0) < float(theirs or 0)
+
+
+class HistoryView(QWidget):
+    replay = Signal(str, object, object)  # title, Analysis, audio path or None
+    compare = Signal(str, object, str, object)  # title a, Analysis a, title b, Analysis b
+    changed = Signal()  # attempts were deleted
+    back = Signal()
+
+    def __init__(self, store: Store, bank: Bank, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.bank = bank
+        self.summaries: list[AttemptSummary] = []
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName(self.tr("Your attempts"))
+        self.empty = QLabel(self.tr("No attempts yet: practise a question and it appears here."))
+        self.buttons = {
+            "replay": QPushButton(self.tr("Replay (Enter)")),
+            "compare": QPushButton(self.tr("Compare two (C)")),
+            "export": QPushButton(self.tr("Export attempt…")),
+            "export_all": QPushButton(self.tr("Export all…")),
+            "delete": QPushButton(self.tr("Delete (Del)")),
+            "delete_all": QPushButton(self.tr("Delete everything…")),
+            "back": QPushButton(self.tr("Back to questions (Alt+←)")),
+        }
+        row = QHBoxLayout()
+        for key, b in self.buttons.items():
+            if key == "back":
+                row.addStretch(1)
+            row.addWidget(b)
+        col = QVBoxLayout(self)
+        col.addWidget(self.empty)
+        col.addWidget(self.table, 1)
+        col.addLayout(row)
+
+        self.buttons["replay"].clicked.connect(self.replay_selected)
+        self.buttons["compare"].clicked.connect(self.compare_selected)
+        self.buttons["export"].clicked.connect(self.export_selected)
+        self.buttons["export_all"].clicked.connect(self.export_all)
+        self.buttons["delete"].clicked.connect(self.delete_selected)
+        self.buttons["delete_all"].clicked.connect(self.delete_all)
+        self.buttons["back"].clicked.connect(self.back)
+        self.table.itemDoubleClicked.connect(lambda _item: self.replay_selected())
+        for keys, slot in [
+            (QKeySequence(Qt.Key.Key_Return), self.replay_selected),
+            (QKeySequence(Qt.Key.Key_C), self.compare_selected),
+            (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_selected),
+            (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left), self.back.emit),
+        ]:
+            QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def refresh(self) -> None:
+        self.summaries = self.store.attempts()
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(self.summaries))
+        for r, a in enumerate(self.summaries):
+            when = datetime.fromisoformat(a.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+            question = a.question_text or self._question_text(a.question_id)
+            cells = [
+                QTableWidgetItem(when),
+                QTableWidgetItem(question),
+                _Number(_clock(a.total_s), a.total_s),
+                _Number(f"{a.wpm:.0f}" if a.wpm else "—", a.wpm or 0),
+                _Number(
+                    f"{a.fillers_per_min:.1f}" if a.fillers_per_min is not None else "—",
+                    a.fillers_per_min or 0,
+                ),
+                QTableWidgetItem(", ".join(a.missing) or "—"),
+            ]
+            cells[0].setData(Qt.ItemDataRole.UserRole, a.id)
+            for c, item in enumerate(cells):
+                self.table.setItem(r, c, item)
+        self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.empty.setVisible(not self.summaries)
+        if self.summaries:
+            self.table.selectRow(0)
+
+    def _question_text(self, qid: str) -> str:
+        try:
+            return self.bank.by_id(qid).question
+        except KeyError:
+            return qid
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [int(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in rows]
+
+    def analysis_of(self, attempt_id: int) -> tuple[str, Analysis, Path | None]:
+        record = self.store.attempt(attempt_id)
+        s = record.summary
+        question = (
+            self.bank.by_id(s.question_id) if s.question_id in {q.id for q in self.bank.questions} else None
+        )
+        analysis = analyze(
+            sent.from_transcript(record.transcript),
+            self.bank,
+            question,
+            engine=s.engine,
+            target_seconds=s.target_s or 120,
+        )
+        when = datetime.fromisoformat(s.started_at).astimezone().strftime("%d %b %H:%M")
+        return f"{when} — {s.question_text or self._question_text(s.question_id)}", analysis, record.audio
+
+    @Slot()
+    def replay_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.replay.emit(*self.analysis_of(ids[0]))
+
+    @Slot()
+    def compare_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 2:
+            QMessageBox.information(
+                self, self.tr("Compare"), self.tr("Select two attempts (Ctrl+click) to compare them.")
+            )
+            return
+        (ta, aa, _), (tb, ab, _) = self.analysis_of(ids[0]), self.analysis_of(ids[1])
+        self.compare.emit(ta, aa, tb, ab)
+
+    @Slot()
+    def export_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export attempt"), f"attempt-{ids[0]}.md", "Markdown (*.md)"
+        )
+        if path:
+            self._write(
+                Path(path),
+                lambda p: p.write_text(self.store.export_attempt_markdown(ids[0]), encoding="utf-8"),
+            )
+
+    @Slot()
+    def export_all(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export history"), "star-coach-history.csv", "CSV (*.csv);;JSON (*.json)"
+        )
+        if path:
+            p = Path(path)
+            self._write(p, self.store.export_json if p.suffix == ".json" else self.store.export_csv)
+
+    def _write(self, path: Path, writer: object) -> None:
+        try:
+            writer(path)  # type: ignore[operator]
+        except (OSError, StoreError) as e:
+            QMessageBox.warning(
+                self, self.tr("Export failed"), self.tr("{0} could not be written: {1}").format(path, e)
+            )
+
+    @Slot()
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Delete"), self.tr("Delete {0} attempt(s) and their recordings?").format(len(ids))
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            for i in ids:
+                self.store.delete_attempt(i)
+            self.refresh()
+            self.changed.emit()
+
+    @Slot()
+    def delete_all(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete everything"),
+            self.tr("Delete every attempt and recording? This cannot be undone."),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.store.delete_all()
+            self.refresh()
+            self.changed.emit()

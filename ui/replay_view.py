@@ -1,0 +1,386 @@
+"""Replaying a past attempt: the recording with a transport (play/pause, seek, ±5 s, speed), the
+transcript following the sound sentence by sentence, and the attempt's feedback beside it.
+
+`CompareView` (ui/replay_compare.py) puts two attempts side by side.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.analysis.analyze import Analysis
+from app.speech.playback import Player
+from ui.feedback_view import legend_html
+from ui.replay_compare import CompareView
+from ui.replay_transcript import ReplayTranscript
+from ui.star_style import SECTION_TITLES
+
+__all__ = ["CompareView", "ReplayView"]
+
+SPEEDS = (0.75, 1.0, 1.25, 1.5)
+STEP_S = 5.0
+LEAD_S = 0.15  # start a sentence a little early: word times from the engine are rarely late
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def figure_rows(a: Analysis) -> list[tuple[str, str]]:
+    """The delivery figures as feedback_view shows them: (name, value)."""
+    d = a.delivery
+    fill = f"{d.filler_count} ({(d.fillers_per_minute or 0):.1f}/min)"
+    if d.fillers_lower_bound:
+        fill += " — at least"
+    return [
+        ("Length", f"{clock(a.timing.total_seconds)} (target {clock(a.timing.target_seconds)})"),
+        ("Words per minute", f"{(d.wpm or 0):.0f}"),
+        ("Fillers", fill),
+        ("Pauses over 2 s", str(d.long_pause_count)),
+        ("“I” / “we”", f"{d.i_count} / {d.we_count}"),
+        ("Quantified result", "yes" if d.quantified else "no"),
+        ("Lesson stated", "yes" if d.lesson_stated else "no"),
+        ("Missing", ", ".join(SECTION_TITLES[m] for m in a.missing) or "none"),
+    ]
+
+
+class ReplayView(QWidget):
+    def __init__(self, player: Player, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.analysis: Analysis | None = None
+        self.audio_path: Path | None = None
+        self._ours = False  # the player is playing our file (it may be shared with other views)
+        self._paused = False
+        self._pending_seek: float | None = None
+        self._current: int | None = None
+        self._starts: list[float] = []
+
+        self.title = QLabel(wordWrap=True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.play_button = QPushButton(self.tr("Play (P)"))
+        self.play_button.setAccessibleName(self.tr("Play or pause the recording"))
+        self.back_button = QPushButton(self.tr("−5 s (←)"))
+        self.back_button.setAccessibleName(self.tr("Back five seconds"))
+        self.forward_button = QPushButton(self.tr("+5 s (→)"))
+        self.forward_button.setAccessibleName(self.tr("Forward five seconds"))
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName(self.tr("Position in the recording"))
+        self.slider.setPageStep(5000)
+        self.slider.setSingleStep(1000)
+        self.time_label = QLabel("0:00 / 0:00")
+        self.time_label.setAccessibleName(self.tr("Elapsed and total time"))
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}×", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setAccessibleName(self.tr("Playback speed"))
+        speed_label = QLabel(self.tr("&Speed"))
+        speed_label.setBuddy(self.speed)
+        self.no_audio = QLabel(self.tr("No recording kept for this attempt."))
+        self.no_audio.setAccessibleName(self.no_audio.text())
+        self.no_audio.setStyleSheet("color: palette(mid); font-style: italic")
+        self.no_audio.hide()
+
+        self.transcript = ReplayTranscript()
+        self.points = QListWidget()
+        self.points.setWordWrap(True)
+        self.points.setAccessibleName(self.tr("What to change next time"))
+        self.good = QLabel(wordWrap=True)
+        self.figures = QFormLayout()
+        self.figures.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+
+        transport = QHBoxLayout()
+        for w in (self.play_button, self.back_button, self.slider, self.time_label, self.forward_button):
+            transport.addWidget(w, 1 if w is self.slider else 0)
+        transport.addSpacing(12)
+        transport.addWidget(speed_label)
+        transport.addWidget(self.speed)
+
+        points_box = QGroupBox(self.tr("Change next time"))
+        pcol = QVBoxLayout(points_box)
+        pcol.addWidget(self.points, 1)
+        pcol.addWidget(QLabel(self.tr("<b>What went well</b>")))
+        pcol.addWidget(self.good)
+        figures_box = QGroupBox(self.tr("Figures"))
+        figures_box.setLayout(self.figures)
+        side = QWidget()
+        scol = QVBoxLayout(side)
+        scol.setContentsMargins(0, 0, 0, 0)
+        scol.addWidget(points_box, 3)
+        scol.addWidget(figures_box, 0)
+        main = QSplitter()
+        main.addWidget(self.transcript)
+        main.addWidget(side)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+
+        col = QVBoxLayout(self)
+        col.addWidget(self.title)
+        col.addLayout(transport)
+        col.addWidget(self.no_audio)
+        col.addWidget(QLabel(legend_html()))
+        col.addWidget(main, 1)
+
+        self.play_button.clicked.connect(self.toggle_play)
+        self.back_button.clicked.connect(lambda: self.skip(-STEP_S))
+        self.forward_button.clicked.connect(lambda: self.skip(STEP_S))
+        self.speed.currentIndexChanged.connect(self._speed_changed)
+        self.slider.sliderMoved.connect(self._slider_moved)
+        self.slider.sliderReleased.connect(lambda: self.seek(self.slider.value() / 1000))
+        self.slider.actionTriggered.connect(self._slider_action)
+        self.transcript.anchorClicked.connect(self._anchor)
+        self.points.itemClicked.connect(self._point)
+        self.points.itemActivated.connect(self._point)
+        player.position.connect(self._on_position)
+        player.duration_changed.connect(self._on_duration)
+        player.started.connect(self._on_started)
+        player.finished.connect(self._on_finished)
+        player.error.connect(self._on_error)
+        for key, slot in [
+            (Qt.Key.Key_P, self.toggle_play),
+            (Qt.Key.Key_Space, self.toggle_play),
+            (Qt.Key.Key_Left, lambda: self.skip(-STEP_S)),
+            (Qt.Key.Key_Right, lambda: self.skip(STEP_S)),
+        ]:
+            QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # ----------------------------------------------------------------- showing an attempt
+
+    def show_attempt(self, title: str, analysis: Analysis, audio_path: Path | None) -> None:
+        self.stop()
+        self.analysis = analysis
+        self.audio_path = audio_path if audio_path is not None and Path(audio_path).is_file() else None
+        self._starts = [s.start for s in analysis.sentences]
+        self._current = None
+        t = analysis.timing
+        missing = ", ".join(SECTION_TITLES[m] for m in analysis.missing) or self.tr("none")
+        self.title.setText(
+            f"<h2>{escape(title)}</h2><p>Length <b>{clock(t.total_seconds)}</b> "
+            f"(target {clock(t.target_seconds)}) · missing: <b>{escape(missing)}</b></p>"
+        )
+        self.transcript.set_sentences(analysis.sentences, self.tr("Your answer"))
+        self._fill_points(analysis)
+        self._fill_figures(analysis)
+        has_audio = self.audio_path is not None
+        for w in (self.play_button, self.back_button, self.forward_button, self.slider, self.speed):
+            w.setEnabled(has_audio)
+        self.no_audio.setVisible(not has_audio)
+        end = analysis.sentences[-1].end if analysis.sentences else 0.0
+        self._set_length(max(end, t.total_seconds))
+        self._show_position(0.0)
+
+    def _fill_points(self, a: Analysis) -> None:
+        self.points.clear()
+        start = a.sentences[0].start if a.sentences else 0.0
+        for n, p in enumerate(a.points, 1):
+            where = f" [{clock(p.at)}]" if p.at is not None else ""
+            quote = f"\n“{p.quote}”" if p.quote else ""
+            item = QListWidgetItem(f"{n}. {p.message}{where}{quote}")
+            item.setData(Qt.ItemDataRole.UserRole, None if p.at is None else p.at + start)
+            if p.at is not None:
+                item.setToolTip(self.tr("Click to hear this moment"))
+            self.points.addItem(item)
+        if not a.points:
+            self.points.addItem(self.tr("Nothing to change: a well-built answer."))
+        self.good.setText("\n".join(f"✓ {g}" for g in a.went_well) or "—")
+
+    def _fill_figures(self, a: Analysis) -> None:
+        while self.figures.rowCount():
+            self.figures.removeRow(0)
+        for name, value in figure_rows(a):
+            label = QLabel(value, wordWrap=True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.figures.addRow(self.tr(name), label)
+
+    # ----------------------------------------------------------------- transport
+
+    def current_sentence(self) -> int | None:
+        """The sentence highlighted as being heard, or None when nothing is playing or paused."""
+        return self._current
+
+    def sentence_at(self, seconds: float) -> int | None:
+        if not self._starts:
+            return None
+        return max(0, bisect_right(self._starts, seconds + LEAD_S + 0.01) - 1)  # as when clicked
+
+    @Slot()
+    def toggle_play(self) -> None:
+        if self.audio_path is None:
+            return
+        if self._ours and self.player.is_playing():
+            self.player.pause()
+            self._paused = True
+        elif self._ours and self._paused:
+            self.player.set_speed(self._speed())
+            self.player.resume()
+            self._paused = False
+        else:
+            at = self.slider.value() / 1000
+            self._start(at if at < self.slider.maximum() / 1000 - 0.2 else 0.0)
+        self._update_button()
+
+    def seek(self, seconds: float) -> None:
+        """Moves to `seconds`; while stopped, only the slider moves and playback will start there."""
+        if self.audio_path is None:
+            return
+        seconds = max(0.0, min(seconds, self.slider.maximum() / 1000))
+        if self._ours:
+            self.player.seek(seconds)
+        self._show_position(seconds)
+
+    def skip(self, delta: float) -> None:
+        self.seek(self._position() + delta)
+
+    def play_from(self, seconds: float) -> None:
+        """Plays from `seconds`, whatever the state."""
+        if self.audio_path is None:
+            return
+        if self._ours and (self.player.is_playing() or self._paused):
+            self.player.seek(seconds)
+            if self._paused:
+                self.player.resume()
+                self._paused = False
+            self._show_position(seconds)
+            self._update_button()
+        else:
+            self._start(seconds)
+
+    def stop(self) -> None:
+        if self._ours:
+            self.player.stop()
+        self._ours = self._paused = False
+        self._pending_seek = None
+        self._set_current(None)
+        self._update_button()
+
+    def _start(self, seconds: float) -> None:
+        assert self.audio_path is not None
+        self._ours, self._paused = True, False
+        self._pending_seek = seconds if seconds > 0.05 else None
+        self.player.set_speed(self._speed())
+        self.player.play(self.audio_path)
+        self._show_position(seconds)
+        self._update_button()
+
+    def _speed(self) -> float:
+        return float(self.speed.currentData())
+
+    def _position(self) -> float:
+        return self.player.current_position() if self._ours else self.slider.value() / 1000
+
+    def _update_button(self) -> None:
+        playing = self._ours and not self._paused
+        self.play_button.setText(self.tr("Pause (P)") if playing else self.tr("Play (P)"))
+
+    def _set_length(self, seconds: float) -> None:
+        self.slider.setRange(0, max(1, round(seconds * 1000)))
+
+    def _show_position(self, seconds: float) -> None:
+        if not self.slider.isSliderDown():
+            self.slider.setValue(round(seconds * 1000))
+        self.time_label.setText(f"{clock(seconds)} / {clock(self.slider.maximum() / 1000)}")
+
+    def _set_current(self, i: int | None, seconds: float | None = None) -> None:
+        self._current = i
+        word = None
+        if i is not None and seconds is not None and self.analysis is not None:
+            starts = [w.start for w in self.analysis.sentences[i].words]
+            word = max(0, bisect_right(starts, seconds) - 1) if starts else None
+        self.transcript.highlight(i, word)
+
+    # ----------------------------------------------------------------- player and widget signals
+
+    @Slot(float)
+    def _on_position(self, seconds: float) -> None:
+        if not self._ours or self._pending_seek is not None:
+            return
+        self._show_position(seconds)
+        self._set_current(self.sentence_at(seconds), seconds)
+
+    @Slot(float)
+    def _on_duration(self, seconds: float) -> None:
+        if self._ours and seconds > 0:
+            self._set_length(seconds)
+
+    @Slot()
+    def _on_started(self) -> None:
+        if self._ours:
+            self._apply_pending_seek()
+
+    def _apply_pending_seek(self) -> None:
+        if self._pending_seek is not None:
+            at, self._pending_seek = self._pending_seek, None
+            self.player.seek(at)
+            self._show_position(at)
+            self._set_current(self.sentence_at(at), at)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        if self._ours:
+            self._ours = self._paused = False
+            self._set_current(None)
+            self._show_position(self.slider.maximum() / 1000)
+            self._update_button()
+
+    @Slot(str)
+    def _on_error(self, message: str) -> None:
+        if self._ours:
+            self.stop()
+            self.no_audio.setText(message)
+            self.no_audio.show()
+
+    @Slot(int)
+    def _speed_changed(self, _index: int) -> None:
+        if self._ours:
+            self.player.set_speed(self._speed())
+
+    @Slot(int)
+    def _slider_moved(self, ms: int) -> None:
+        self.time_label.setText(f"{clock(ms / 1000)} / {clock(self.slider.maximum() / 1000)}")
+
+    @Slot(int)
+    def _slider_action(self, action: int) -> None:
+        if action != QAbstractSlider.SliderAction.SliderMove.value:
+            self.seek(self.slider.sliderPosition() / 1000)
+
+    @Slot(QUrl)
+    def _anchor(self, url: QUrl) -> None:
+        if self.analysis is None:
+            return
+        i = int(url.toString().lstrip("s") or 0)
+        self.play_from(max(0.0, self.analysis.sentences[i].start - LEAD_S))
+
+    @Slot(QListWidgetItem)
+    def _point(self, item: QListWidgetItem) -> None:
+        at = item.data(Qt.ItemDataRole.UserRole)
+        if at is not None:
+            self.play_from(max(0.0, float(at) - LEAD_S))
+
+    def hideEvent(self, event: object) -> None:
+        if self._ours and self.player.is_playing():
+            self.player.pause()
+            self._paused = True
+            self._update_button()
+        super().hideEvent(event)  # type: ignore[arg-type]
