@@ -66,9 +66,14 @@ ensure_venv() {
   stamp=$VENV/.star-coach-installed
   want="$extras $(cat "$ROOT/pyproject.toml" "$ROOT/constraints.txt" | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    log "installing Python packages into $VENV (first time: about 250 MB download)"
-    "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -c "$ROOT/constraints.txt" -e "$ROOT$extras"
+    log "installing Python packages into $VENV (first time: about 300 MB download)"
+    local pip_log=$VENV/pip-install.log
+    if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
+      "$VENV/bin/python" -m pip install -q -c "$ROOT/constraints.txt" -e "$ROOT$extras"; } >"$pip_log" 2>&1; then
+      cat "$pip_log" >&2
+      log "installing Python packages failed (full log above, also in $pip_log)"
+      exit 1
+    fi
     echo "$want" > "$stamp"
   fi
 }
