@@ -190,3 +190,22 @@ def test_missing_model_and_missing_speech_engine_reach_the_screen(
     assert view.question.text().startswith("How have you leveraged data")  # the question is still shown
     assert services.practice.phase is Phase.READY
     services.shutdown()
+
+
+def test_microphone_gone_is_said_plainly(qtbot: QtBot, window: MainWindow) -> None:
+    from tests.audio_utils import restore_devices, unplug_all_inputs
+
+    practice = window.services.practice  # type: ignore[union-attr]
+    window.practise("q04")
+    qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
+    try:
+        _press(qtbot, window, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
+        with qtbot.waitSignal(practice.error, timeout=20_000) as err:
+            unplug_all_inputs()
+    finally:
+        restore_devices()
+    assert "microphone" in err.args[0].lower()
+    view = window.practice_view
+    assert view is not None and view.message.isVisible() and "microphone" in view.message.text().lower()
+    qtbot.waitUntil(lambda: practice.phase is not Phase.RECORDING, timeout=20_000)
