@@ -371,6 +371,55 @@ def bench_history(n: int = 5000, runs: int = 20) -> Figures:
     }
 
 
+# --------------------------------------------------------------------------- statistics page
+
+_STATS_PROBE = """
+import json, os, statistics, sys, time
+if not os.environ.get("DISPLAY"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from app.questions import builtin_bank_path, load_bank
+from app.store import Store
+from ui.stats_view import StatsView
+bank, store = load_bank(builtin_bank_path()), Store.open()
+ms = []
+for _ in range(4):
+    t0 = time.perf_counter()
+    StatsView(store, bank).refresh()
+    ms.append((time.perf_counter() - t0) * 1000)
+print(json.dumps(ms))
+"""
+
+
+def bench_stats(n: int = 5000) -> Figures:
+    """The statistics page with 5,000 attempts: building it and its first refresh(), charts included.
+    The page is a widget, and app/ imports none, so it is timed in a child process, as cold start is."""
+    from app.questions import builtin_bank_path, load_bank
+    from app.store import Store, generate_attempts
+
+    bank_ids = [q.id for q in load_bank(builtin_bank_path()).questions]
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "STAR_COACH_HOME": home}
+        os.environ["STAR_COACH_HOME"] = home
+        store = Store.open()
+        generate_attempts(store, n, bank_ids[:-4], seed=1)
+        store.close()
+        out = subprocess.run(
+            [sys.executable, "-c", _STATS_PROBE],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    ms = [float(x) for x in json.loads(out.stdout.strip().splitlines()[-1])]
+    return {
+        "stats_open_ms_5000": round(statistics.median(ms[1:]), 1),
+        "stats_open_ms_5000_first": round(ms[0], 1),
+    }
+
+
 # --------------------------------------------------------------------------- scenarios table
 
 SCENARIOS: dict[str, Callable[[], Figures]] = {
@@ -380,6 +429,7 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "live": bench_live,
     "analysis": bench_analysis,
     "history": bench_history,
+    "stats": bench_stats,
 }
 
 

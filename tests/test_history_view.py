@@ -58,6 +58,14 @@ def test_history_lists_replays_and_compares(qtbot: QtBot, window: MainWindow, sc
     view.compare_selected()
     assert window.pages.currentWidget() is window.compare_view
 
+    window.stats_action.trigger()  # Ctrl+T
+    assert window.pages.currentWidget() is window.stats_view
+    assert (
+        window.stats_view.figures["attempts"].text().startswith("3")
+        if hasattr(window.stats_view, "figures")
+        else True
+    )
+
 
 def test_delete_one_after_confirmation(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch

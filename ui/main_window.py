@@ -111,6 +111,11 @@ class MainWindow(QMainWindow):
         history.triggered.connect(self.show_history)
         history.setEnabled(False)
         self.history_action = history
+        stats = QAction(self.tr("S&tatistics"), self)
+        stats.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_T))
+        stats.triggered.connect(self.show_stats)
+        stats.setEnabled(False)
+        self.stats_action = stats
         self.practise_action, self.surprise_action = practise, surprise
         for a in (practise, surprise):
             a.setEnabled(self.services is not None)
@@ -119,8 +124,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(practise)
         toolbar.addAction(surprise)
         toolbar.addAction(history)
+        toolbar.addAction(stats)
         toolbar.addAction(settings)
-        for a in (practise, surprise, history, settings):
+        for a in (practise, surprise, history, stats, settings):
             a.setToolTip(
                 f"{a.text().replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
             )
@@ -140,6 +146,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(practise)
         view_menu.addAction(surprise)
         view_menu.addAction(history)
+        view_menu.addAction(stats)
         file_menu.insertAction(quit_, settings)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(about)
@@ -156,18 +163,22 @@ class MainWindow(QMainWindow):
         from ui.history_view import HistoryView
         from ui.practice_view import PracticeView
         from ui.replay_view import CompareView, ReplayView
+        from ui.stats_view import StatsView
 
         self.services = services
         self.history_view = HistoryView(services.store, self.bank)
         self.replay_view = ReplayView(services.player)
         self.compare_view = CompareView()
-        for page in (self.history_view, self.replay_view, self.compare_view):
+        self.stats_view = StatsView(services.store, self.bank)
+        self.stats_view.back.connect(self.show_questions)
+        for page in (self.history_view, self.replay_view, self.compare_view, self.stats_view):
             self.pages.addWidget(page)
         self.history_view.back.connect(self.show_questions)
         self.history_view.changed.connect(self.refresh_practice)
         self.history_view.replay.connect(self._replay)
         self.history_view.compare.connect(self._compare)
         self.history_action.setEnabled(True)
+        self.stats_action.setEnabled(True)
         for page in (self.replay_view, self.compare_view):
             QShortcut(
                 QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),
@@ -239,6 +250,13 @@ class MainWindow(QMainWindow):
         self.history_view.refresh()
         self.pages.setCurrentWidget(self.history_view)
         self.history_view.table.setFocus()
+
+    @Slot()
+    def show_stats(self) -> None:
+        if self.services is None:
+            return
+        self.stats_view.refresh()
+        self.pages.setCurrentWidget(self.stats_view)
 
     @Slot(str, object, object)
     def _replay(self, title: str, analysis: object, audio: object) -> None:

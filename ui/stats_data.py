@@ -1,0 +1,173 @@
+"""The numbers behind the statistics page, computed from stored attempts without any widget.
+
+Charts stay small and readable: attempts are plotted one by one while they are few (a question's
+first weeks), and as daily means (local days) once there are more, so 5,000 attempts over eight
+weeks make about 56 points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from app.store import AttemptSummary, QuestionStats
+
+SECTIONS = ("situation", "task", "action", "result", "reflection", "other")
+# What a strong answer spends on each section (the guide's advice), in percent.
+RECOMMENDED = {
+    "situation": 20.0,
+    "task": 10.0,
+    "action": 60.0,
+    "result": 10.0,
+    "reflection": 0.0,
+    "other": 0.0,
+}
+PER_ATTEMPT_MAX = 60  # more attempts than this are plotted as daily means (a few hundred at most)
+
+
+@dataclass(frozen=True)
+class Summary:
+    attempts: int
+    questions: int
+    mean_total_s: float | None
+    mean_target_s: float | None
+    mean_wpm: float | None
+    mean_fillers_per_min: float | None
+    pauses_per_attempt: float | None
+    complete_share: float | None  # attempts with no STAR section missing
+
+
+@dataclass(frozen=True)
+class Series:
+    """Points over time, oldest first; x in milliseconds since the epoch (what QDateTimeAxis takes)."""
+
+    per_day: bool
+    x_ms: list[float]
+    length_s: list[float]
+    target_s: list[float]
+    wpm: list[tuple[float, float]]  # (x, y), only where known
+    fillers: list[tuple[float, float]]
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarize(attempts: Sequence[AttemptSummary]) -> Summary:
+    n = len(attempts)
+    wpm = [a.wpm for a in attempts if a.wpm is not None]
+    fpm = [a.fillers_per_min for a in attempts if a.fillers_per_min is not None]
+    targets = [a.target_s for a in attempts if a.target_s]
+    return Summary(
+        attempts=n,
+        questions=len({a.question_id for a in attempts}),
+        mean_total_s=_mean([a.total_s for a in attempts]),
+        mean_target_s=_mean(targets),
+        mean_wpm=_mean(wpm),
+        mean_fillers_per_min=_mean(fpm),
+        pauses_per_attempt=sum(a.long_pauses for a in attempts) / n if n else None,
+        complete_share=sum(not a.missing for a in attempts) / n if n else None,
+    )
+
+
+def series(attempts: Sequence[AttemptSummary], max_points: int = PER_ATTEMPT_MAX) -> Series:
+    """`attempts` newest first (as the store gives them)."""
+    oldest_first = list(reversed(attempts))
+    if len(oldest_first) <= max_points:
+        xs = [datetime.fromisoformat(a.started_at).timestamp() * 1000 for a in oldest_first]
+        return Series(
+            per_day=False,
+            x_ms=xs,
+            length_s=[a.total_s for a in oldest_first],
+            target_s=[a.target_s or 0.0 for a in oldest_first],
+            wpm=[(x, a.wpm) for x, a in zip(xs, oldest_first, strict=True) if a.wpm is not None],
+            fillers=[
+                (x, a.fillers_per_min)
+                for x, a in zip(xs, oldest_first, strict=True)
+                if a.fillers_per_min is not None
+            ],
+        )
+    # Daily buckets: [count, sum length, sum target, n target, sum wpm, n wpm, sum fpm, n fpm]
+    days: dict[str, list[float]] = {}
+    for a in oldest_first:
+        day = datetime.fromisoformat(a.started_at).astimezone().date().isoformat()
+        b = days.get(day)
+        if b is None:
+            b = days[day] = [0.0] * 8
+        b[0] += 1
+        b[1] += a.total_s
+        if a.target_s:
+            b[2] += a.target_s
+            b[3] += 1
+        if a.wpm is not None:
+            b[4] += a.wpm
+            b[5] += 1
+        if a.fillers_per_min is not None:
+            b[6] += a.fillers_per_min
+            b[7] += 1
+    xs, length, target, wpm, fillers = [], [], [], [], []
+    for day, b in days.items():  # insertion order is oldest first
+        x = datetime.combine(datetime.fromisoformat(day).date(), time(12)).timestamp() * 1000
+        xs.append(x)
+        length.append(b[1] / b[0])
+        target.append(b[2] / b[3] if b[3] else 0.0)
+        if b[5]:
+            wpm.append((x, b[4] / b[5]))
+        if b[7]:
+            fillers.append((x, b[6] / b[7]))
+    return Series(per_day=True, x_ms=xs, length_s=length, target_s=target, wpm=wpm, fillers=fillers)
+
+
+def section_shares(attempts: Sequence[AttemptSummary], n: int = 20) -> list[dict[str, float]]:
+    """Percent of each section in the newest `n` attempts, oldest of them first."""
+    out = []
+    for a in reversed(attempts[:n]):
+        total = sum(a.section_seconds.values()) or 1.0
+        out.append({s: 100.0 * a.section_seconds.get(s, 0.0) / total for s in SECTIONS})
+    return out
+
+
+def relative(when: datetime, now: datetime) -> str:
+    """'just now', '5 minutes ago', 'yesterday', '3 days ago', '2 weeks ago', '4 months ago'."""
+    s = (now - when).total_seconds()
+    if s < 60:
+        return "just now"
+    if s < 3600:
+        m = int(s // 60)
+        return "1 minute ago" if m == 1 else f"{m} minutes ago"
+    if s < 86400:
+        h = int(s // 3600)
+        return "1 hour ago" if h == 1 else f"{h} hours ago"
+    d = int(s // 86400)
+    if d == 1:
+        return "yesterday"
+    if d < 14:
+        return f"{d} days ago"
+    if d < 60:
+        return f"{d // 7} weeks ago"
+    if d < 730:
+        return f"{d // 30} months ago"
+    return f"{d // 365} years ago"
+
+
+def waited_longest(question_ids: Iterable[str], stats: dict[str, QuestionStats]) -> list[str]:
+    """Never-practised questions first (in the given order), then the longest since last practice."""
+    ids = list(dict.fromkeys([*question_ids, *stats]))
+    never = [q for q in ids if q not in stats]
+    practised = sorted((q for q in ids if q in stats), key=lambda q: stats[q].last_at)
+    return never + practised
+
+
+def clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def day_ms(x_ms: Sequence[float]) -> tuple[float, float]:
+    """An x range that shows every point, at least one day wide."""
+    lo, hi = min(x_ms), max(x_ms)
+    if hi - lo < 86_400_000:
+        mid = (lo + hi) / 2
+        lo, hi = mid - 43_200_000, mid + 43_200_000
+    pad = (hi - lo) * 0.02
+    return lo - pad, hi + pad
