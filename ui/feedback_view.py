@@ -27,20 +27,9 @@ from app.analysis.star import answer_sentences
 from app.analysis.timing import RECOMMENDED
 from app.practice import PracticeResult
 from app.speech.playback import Player
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, tint
+from ui.feedback_parts import fill_figures, fill_points, legend_html
+from ui.star_style import SECTION_TITLES, clock, tint
 from ui.star_timeline import Bar, StarTimeline
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
-
-
-def legend_html() -> str:
-    items = "".join(
-        f'<span style="background-color:{SECTION_COLORS[s]}; color:white">&nbsp;{SECTION_TITLES[s]}&nbsp;</span> '
-        for s in (*STAR, "other")
-    )
-    return f"<p>{items}</p>"
 
 
 class FeedbackView(QWidget):
@@ -127,7 +116,7 @@ class FeedbackView(QWidget):
         missing = ", ".join(SECTION_TITLES[m] for m in a.missing) or self.tr("none")
         self.summary.setText(
             f"<h2>{escape(result.question.question)}</h2>"
-            f"<p>Length <b>{_clock(t.total_seconds)}</b> (target {_clock(t.target_seconds)}) · "
+            f"<p>Length <b>{clock(t.total_seconds)}</b> (target {clock(t.target_seconds)}) · "
             f"missing: <b>{escape(missing)}</b> · feedback {result.stop_to_feedback_s:.1f} s after Stop</p>"
         )
         self._timeline(a)
@@ -174,44 +163,10 @@ class FeedbackView(QWidget):
         return f"<h3>{self.tr('Reference answer')}</h3><p style='line-height:140%'>{rows}</p>"
 
     def _points(self, a: Analysis) -> None:
-        self.points.clear()
-        start = a.sentences[0].start if a.sentences else 0.0
-        for n, p in enumerate(a.points, 1):
-            where = f" [{_clock(p.at)}]" if p.at is not None else ""
-            quote = f"\n“{p.quote}”" if p.quote else ""
-            item = QListWidgetItem(f"{n}. {p.message}{where}{quote}")
-            item.setData(Qt.ItemDataRole.UserRole, None if p.at is None else p.at + start)
-            if p.at is not None:
-                item.setToolTip(self.tr("Click to see and hear this moment"))
-            self.points.addItem(item)
-        if not a.points:
-            self.points.addItem(self.tr("Nothing to change: a well-built answer."))
-        self.good.setText("\n".join(f"✓ {g}" for g in a.went_well))
+        fill_points(self.points, self.good, a, self.tr("Click to see and hear this moment"))
 
     def _figures(self, a: Analysis) -> None:
-        while self.figures.rowCount():
-            self.figures.removeRow(0)
-        d = a.delivery
-        fill = f"{d.filler_count} ({(d.fillers_per_minute or 0):.1f}/min)"
-        if d.fillers_lower_bound:
-            fill += self.tr(" — at least")
-        rows = [
-            ("Length", _clock(a.timing.total_seconds)),
-            ("Words per minute", f"{(d.wpm or 0):.0f}"),
-            ("Fillers", fill),
-            ("Pauses over 2 s", str(d.long_pause_count)),
-            (
-                "“I” / “we”",
-                f"{d.i_count} / {d.we_count} (in the action {d.action_i_count} / {d.action_we_count})",
-            ),
-            ("Quantified result", "yes" if d.quantified else "no"),
-            ("Lesson stated", "yes" if d.lesson_stated else "no"),
-            ("Principles shown", ", ".join(d.principles) or "—"),
-        ]
-        for name, value in rows:
-            label = QLabel(value, wordWrap=True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.figures.addRow(self.tr(name), label)
+        fill_figures(self.figures, a)
 
     # ----------------------------------------------------------------- interaction
 

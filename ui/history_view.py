@@ -29,12 +29,9 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze
 from app.questions import Bank
 from app.store import AttemptSummary, Store, StoreError
+from ui.star_style import clock
 
 COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 class _Number(QTableWidgetItem):
@@ -115,7 +112,7 @@ class HistoryView(QWidget):
             cells = [
                 QTableWidgetItem(when),
                 QTableWidgetItem(question),
-                _Number(_clock(a.total_s), a.total_s),
+                _Number(clock(a.total_s), a.total_s),
                 _Number(f"{a.wpm:.0f}" if a.wpm else "—", a.wpm or 0),
                 _Number(
                     f"{a.fillers_per_min:.1f}" if a.fillers_per_min is not None else "—",

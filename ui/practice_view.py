@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.practice import Phase, PracticeSession
 from app.speech.transcript import Transcript
+from ui.star_style import clock
 
 STATUS = {
     Phase.ASKING: "Listen to the question…",
@@ -30,10 +31,6 @@ STATUS = {
     Phase.ANALYSING: "Analysing your answer…",
     Phase.DONE: "Done.",
 }
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 class PracticeView(QWidget):
@@ -125,7 +122,7 @@ class PracticeView(QWidget):
         self.question.setText(q.question if q else "")
         self.live.clear()
         self.message.hide()
-        self.clock.setText(f"0:00 / {_clock(self.session.settings.target_seconds)}")
+        self.clock.setText(f"0:00 / {clock(self.session.settings.target_seconds)}")
         self.level.setValue(0)
         self._on_phase(self.session.phase)
         self.setFocus()
@@ -164,7 +161,7 @@ class PracticeView(QWidget):
     @Slot(float)
     def _on_elapsed(self, seconds: float) -> None:
         target = self.session.settings.target_seconds
-        self.clock.setText(f"{_clock(seconds)} / {_clock(target)}")
+        self.clock.setText(f"{clock(seconds)} / {clock(target)}")
         over = seconds >= target
         self.clock.setStyleSheet("color: #b45309; font-weight: bold;" if over else "")
         if over and not self.clock.toolTip():

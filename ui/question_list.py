@@ -9,6 +9,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from app.questions import Bank, Question
+from ui.star_style import clock
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PRINCIPLES_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -25,10 +26,6 @@ class Practice:
     attempts: int
     last_seconds: float | None = None
     last_missing: tuple[str, ...] = ()
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 class _QuestionFilter(QSortFilterProxyModel):
@@ -150,7 +147,7 @@ class QuestionList(QWidget):
             if not p or not p.attempts:
                 item.setText(base)
                 continue
-            last = f", last {_clock(p.last_seconds)}" if p.last_seconds is not None else ""
+            last = f", last {clock(p.last_seconds)}" if p.last_seconds is not None else ""
             gap = f", missing {', '.join(p.last_missing)}" if p.last_missing else ""
             times = (
                 self.tr("practised once") if p.attempts == 1 else self.tr("practised {0}×").format(p.attempts)

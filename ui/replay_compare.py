@@ -21,15 +21,11 @@ from PySide6.QtWidgets import (
 from app.analysis.analyze import Analysis
 from app.analysis.model import STAR
 from ui.feedback_view import legend_html
-from ui.star_style import SECTION_TITLES
+from ui.star_style import SECTION_TITLES, clock
 from ui.star_timeline import Bar, StarTimeline
 
 WPM_RANGE = (120.0, 160.0)  # a comfortable pace for an interview answer
 BETTER = "#16a34a"
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
 def _lower(a: float, b: float, tolerance: float = 0.0) -> str | None:
@@ -68,7 +64,7 @@ ROWS: list[Row] = [
     (
         "length",
         "Total length",
-        lambda a: f"{_clock(a.timing.total_seconds)} (target {_clock(a.timing.target_seconds)})",
+        lambda a: f"{clock(a.timing.total_seconds)} (target {clock(a.timing.target_seconds)})",
         _length_better,
     ),
     *[(s, SECTION_TITLES[s], _section(s), lambda _a, _b: None) for s in STAR],

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from app.analysis.model import Sentence
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, tint
+from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock, tint
 
 Span = tuple[int, int]  # character positions in the document, [start, end)
 
@@ -50,7 +50,7 @@ class ReplayTranscript(QTextBrowser):
             fmt.setAnchor(True)
             fmt.setAnchorHref(f"s{i}")
             fmt.setToolTip(
-                self.tr("{0} · {1} — click to hear it").format(SECTION_TITLES[s.section], _clock(s.start))
+                self.tr("{0} · {1} — click to hear it").format(SECTION_TITLES[s.section], clock(s.start))
             )
             start = cur.position()
             words: list[Span] = []
@@ -116,7 +116,3 @@ class ReplayTranscript(QTextBrowser):
         cur.setPosition(span[0])
         cur.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
         return cur
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"

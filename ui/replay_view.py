@@ -30,39 +30,16 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.speech.playback import Player
-from ui.feedback_view import legend_html
+from ui.feedback_parts import fill_figures, fill_points, legend_html
 from ui.replay_compare import CompareView
 from ui.replay_transcript import ReplayTranscript
-from ui.star_style import SECTION_TITLES
+from ui.star_style import SECTION_TITLES, clock
 
 __all__ = ["CompareView", "ReplayView"]
 
 SPEEDS = (0.75, 1.0, 1.25, 1.5)
 STEP_S = 5.0
 LEAD_S = 0.15  # start a sentence a little early: word times from the engine are rarely late
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
-
-
-def figure_rows(a: Analysis) -> list[tuple[str, str]]:
-    """The delivery figures as feedback_view shows them: (name, value)."""
-    d = a.delivery
-    fill = f"{d.filler_count} ({(d.fillers_per_minute or 0):.1f}/min)"
-    if d.fillers_lower_bound:
-        fill += " — at least"
-    return [
-        ("Length", f"{clock(a.timing.total_seconds)} (target {clock(a.timing.target_seconds)})"),
-        ("Words per minute", f"{(d.wpm or 0):.0f}"),
-        ("Fillers", fill),
-        ("Pauses over 2 s", str(d.long_pause_count)),
-        ("“I” / “we”", f"{d.i_count} / {d.we_count}"),
-        ("Quantified result", "yes" if d.quantified else "no"),
-        ("Lesson stated", "yes" if d.lesson_stated else "no"),
-        ("Missing", ", ".join(SECTION_TITLES[m] for m in a.missing) or "none"),
-    ]
 
 
 class ReplayView(QWidget):
@@ -192,27 +169,10 @@ class ReplayView(QWidget):
         self._show_position(0.0)
 
     def _fill_points(self, a: Analysis) -> None:
-        self.points.clear()
-        start = a.sentences[0].start if a.sentences else 0.0
-        for n, p in enumerate(a.points, 1):
-            where = f" [{clock(p.at)}]" if p.at is not None else ""
-            quote = f"\n“{p.quote}”" if p.quote else ""
-            item = QListWidgetItem(f"{n}. {p.message}{where}{quote}")
-            item.setData(Qt.ItemDataRole.UserRole, None if p.at is None else p.at + start)
-            if p.at is not None:
-                item.setToolTip(self.tr("Click to hear this moment"))
-            self.points.addItem(item)
-        if not a.points:
-            self.points.addItem(self.tr("Nothing to change: a well-built answer."))
-        self.good.setText("\n".join(f"✓ {g}" for g in a.went_well) or "—")
+        fill_points(self.points, self.good, a, self.tr("Click to hear this moment"))
 
     def _fill_figures(self, a: Analysis) -> None:
-        while self.figures.rowCount():
-            self.figures.removeRow(0)
-        for name, value in figure_rows(a):
-            label = QLabel(value, wordWrap=True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.figures.addRow(self.tr(name), label)
+        fill_figures(self.figures, a)
 
     # ----------------------------------------------------------------- transport
 

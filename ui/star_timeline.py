@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui.star_style import SECTION_COLORS, SECTION_TITLES
+from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,6 @@ class StarTimeline(QWidget):
             p.drawText(
                 QRectF(tx - 60, len(self.bars) * self.ROW, 120, 18),
                 Qt.AlignmentFlag.AlignCenter,
-                self.tr("target {0}").format(_clock(self.target)),
+                self.tr("target {0}").format(clock(self.target)),
             )
         p.end()
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"

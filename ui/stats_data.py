@@ -159,10 +159,6 @@ def waited_longest(question_ids: Iterable[str], stats: dict[str, QuestionStats])
     return never + practised
 
 
-def clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
-
-
 def day_ms(x_ms: Sequence[float]) -> tuple[float, float]:
     """An x range that shows every point, at least one day wide."""
     lo, hi = min(x_ms), max(x_ms)

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.questions import Bank
 from app.store import AttemptSummary, QuestionStats, Store
+from ui.star_style import clock
 from ui.stats_charts import LengthChart, PaceChart, SectionsChart
-from ui.stats_data import Summary, clock, relative, section_shares, series, summarize, waited_longest
+from ui.stats_data import Summary, relative, section_shares, series, summarize, waited_longest
 
 COLUMNS = ("Question", "Attempts", "Last practised", "Last length", "Mean words/min", "Last missing")
 FIGURES = {
