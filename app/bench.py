@@ -373,24 +373,6 @@ def bench_history(n: int = 5000, runs: int = 20) -> Figures:
 
 # --------------------------------------------------------------------------- statistics page
 
-_STATS_PROBE = """
-import json, os, statistics, sys, time
-if not os.environ.get("DISPLAY"):
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtWidgets import QApplication
-app = QApplication([])
-from app.questions import builtin_bank_path, load_bank
-from app.store import Store
-from ui.stats_view import StatsView
-bank, store = load_bank(builtin_bank_path()), Store.open()
-ms = []
-for _ in range(4):
-    t0 = time.perf_counter()
-    StatsView(store, bank).refresh()
-    ms.append((time.perf_counter() - t0) * 1000)
-print(json.dumps(ms))
-"""
-
 
 def bench_stats(n: int = 5000) -> Figures:
     """The statistics page with 5,000 attempts: building it and its first refresh(), charts included.
@@ -406,7 +388,7 @@ def bench_stats(n: int = 5000) -> Figures:
         generate_attempts(store, n, bank_ids[:-4], seed=1)
         store.close()
         out = subprocess.run(
-            [sys.executable, "-c", _STATS_PROBE],
+            [sys.executable, "-m", "ui.stats_probe"],
             cwd=ROOT,
             env=env,
             capture_output=True,
