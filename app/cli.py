@@ -15,6 +15,13 @@ from app.speech.transcript import SpeechError
 from app.store import StoreError
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BankError(f"{path}: cannot be read ({e})") from None
+
+
 def _cmd_questions(args: argparse.Namespace) -> int:
     if args.bank:
         bank = load_bank(Path(args.bank))
@@ -36,10 +43,7 @@ def _cmd_questions(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     src = Path(args.markdown)
-    try:
-        text = src.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise BankError(f"{src}: cannot be read ({e})") from None
+    text = _read_text(src)
     bank = import_markdown(text, source=args.source or src.name, id_prefix=args.id_prefix)
     out = Path(args.out) if args.out else paths.data_dir() / "questions.json"
     atomic_write_text(out, bank.to_json())
@@ -71,10 +75,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from app.speech.transcript import Transcript
 
     src = Path(args.input)
-    try:
-        raw = src.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise BankError(f"{src}: cannot be read ({e})") from None
+    raw = _read_text(src)
     engine = None
     if raw.lstrip().startswith("{"):
         try:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from app import paths
+from app.analysis.model import LABELS, STAR
 from app.speech.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -42,15 +43,17 @@ if TYPE_CHECKING:
 
 DB_NAME = "history.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
-STAR_LABELS = ("situation", "task", "action", "result", "reflection")
-SECTION_NAMES = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "reflection": "Reflection",
-    "other": "Other",
-}
+STAR_LABELS = STAR
+SECTION_NAMES: dict[str, str] = {label: label.title() for label in LABELS}
+
+_INSERT_ATTEMPT = (
+    "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
+    "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
+    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis) VALUES "
+    "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
+    ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
+    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis)"
+)
 
 # Each migration is a list of statements, run in one transaction with the new user_version.
 MIGRATIONS: list[list[str]] = [
@@ -471,12 +474,7 @@ class Store:
             (row["question_id"], row["question_text"]),
         )
         cur = c.execute(
-            "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
-            "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
-            "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis) VALUES "
-            "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
-            ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
-            ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis)",
+            _INSERT_ATTEMPT,
             {**row, "status": status},
         )
         assert cur.lastrowid is not None
@@ -943,12 +941,7 @@ def generate_attempts(
         )
         first = c.execute("SELECT COALESCE(MAX(id), 0) FROM attempts").fetchone()[0]
         c.executemany(
-            "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
-            "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
-            "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis) VALUES "
-            "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
-            ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
-            ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis)",
+            _INSERT_ATTEMPT,
             rows,
         )
         ids = [r[0] for r in c.execute("SELECT id FROM attempts WHERE id > ? ORDER BY id", (first,))]

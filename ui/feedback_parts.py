@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.analysis.analyze import Analysis
 from app.analysis.model import STAR
@@ -67,3 +75,20 @@ def fill_figures(form: QFormLayout, a: Analysis) -> None:
         label = QLabel(value, wordWrap=True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(name, label)
+
+
+def side_panel(points: QListWidget, good: QLabel, figures: QFormLayout, figures_title: str) -> QWidget:
+    """Points and what went well above, the figures below: the right-hand column of both screens."""
+    points_box = QGroupBox(_tr("Change next time"))
+    pcol = QVBoxLayout(points_box)
+    pcol.addWidget(points, 1)
+    pcol.addWidget(QLabel(_tr("<b>What went well</b>")))
+    pcol.addWidget(good)
+    figures_box = QGroupBox(figures_title)
+    figures_box.setLayout(figures)
+    side = QWidget()
+    scol = QVBoxLayout(side)
+    scol.setContentsMargins(0, 0, 0, 0)
+    scol.addWidget(points_box, 3)
+    scol.addWidget(figures_box, 2)
+    return side

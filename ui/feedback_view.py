@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,7 +26,7 @@ from app.analysis.star import answer_sentences
 from app.analysis.timing import RECOMMENDED
 from app.practice import PracticeResult
 from app.speech.playback import Player
-from ui.feedback_parts import fill_figures, fill_points, legend_html
+from ui.feedback_parts import fill_figures, fill_points, legend_html, side_panel
 from ui.star_style import SECTION_TITLES, clock, tint
 from ui.star_timeline import Bar, StarTimeline
 
@@ -60,18 +59,7 @@ class FeedbackView(QWidget):
         self.try_again = QPushButton(self.tr("Try again (Ctrl+Enter)"))
         self.back_button = QPushButton(self.tr("Back to questions (Alt+←)"))
 
-        points_box = QGroupBox(self.tr("Change next time"))
-        pcol = QVBoxLayout(points_box)
-        pcol.addWidget(self.points)
-        pcol.addWidget(QLabel(self.tr("<b>What went well</b>")))
-        pcol.addWidget(self.good)
-        figures_box = QGroupBox(self.tr("Delivery"))
-        figures_box.setLayout(self.figures)
-        side = QWidget()
-        scol = QVBoxLayout(side)
-        scol.setContentsMargins(0, 0, 0, 0)
-        scol.addWidget(points_box, 3)
-        scol.addWidget(figures_box, 2)
+        side = side_panel(self.points, self.good, self.figures, self.tr("Delivery"))
 
         texts = QSplitter(Qt.Orientation.Vertical)
         texts.addWidget(self.transcript)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.speech.playback import Player
-from ui.feedback_parts import fill_figures, fill_points, legend_html
+from ui.feedback_parts import fill_figures, fill_points, legend_html, side_panel
 from ui.replay_compare import CompareView
 from ui.replay_transcript import ReplayTranscript
 from ui.star_style import SECTION_TITLES, clock
@@ -95,18 +94,7 @@ class ReplayView(QWidget):
         transport.addWidget(speed_label)
         transport.addWidget(self.speed)
 
-        points_box = QGroupBox(self.tr("Change next time"))
-        pcol = QVBoxLayout(points_box)
-        pcol.addWidget(self.points, 1)
-        pcol.addWidget(QLabel(self.tr("<b>What went well</b>")))
-        pcol.addWidget(self.good)
-        figures_box = QGroupBox(self.tr("Figures"))
-        figures_box.setLayout(self.figures)
-        side = QWidget()
-        scol = QVBoxLayout(side)
-        scol.setContentsMargins(0, 0, 0, 0)
-        scol.addWidget(points_box, 3)
-        scol.addWidget(figures_box, 0)
+        side = side_panel(self.points, self.good, self.figures, self.tr("Figures"))
         main = QSplitter()
         main.addWidget(self.transcript)
         main.addWidget(side)
