@@ -178,3 +178,18 @@ def test_analyze_command_errors(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 1 and "no question with id 'q99'" in out.stderr
+
+
+def test_praise_quotes_the_most_telling_quantity(bank: Bank) -> None:
+    text = "\n".join(
+        [
+            "I ran the night shift at the depot.",
+            "My job was to stop the late departures.",
+            "I rebuilt the rota and I briefed every driver myself.",
+            "Two months later late departures were down 40 percent, and we saved about thirty thousand pounds.",
+            "I learned to ask the drivers first.",
+        ]
+    )
+    result = analyze(sent.from_text(text, lines=True), bank, None)
+    praise = [g for g in result.went_well if g.startswith("Quantified result")]
+    assert praise and "40 percent" in praise[0]

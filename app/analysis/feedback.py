@@ -17,6 +17,9 @@ from app.analysis.model import STAR, Sentence
 from app.analysis.timing import SETUP_MAX_SHARE, Timing
 
 MAX_POINTS = 5
+# When praising a quantified result, quote the most telling number: a percentage or a sum of money
+# says more than a bare "two".
+TELLING = ("percent", "money", "multiple", "time", "number")
 # Most important first: a missing part of the story, then length, then what Amazon listens for
 # ("I", numbers, a lesson), then balance and order, then delivery.
 PRIORITY = {
@@ -151,7 +154,10 @@ def feedback(
             )
         )
     elif delivery.quantified and delivery.quantities:
-        q = delivery.quantities[0]
+        q = min(
+            delivery.quantities,
+            key=lambda e: (TELLING.index(e.kind) if e.kind in TELLING else len(TELLING), -len(e.text)),
+        )
         good.append(f"Quantified result: \u201c{q.text}\u201d.")
     if delivery.action_we_count > delivery.action_i_count and delivery.action_we_count >= 2:
         first_we = next(
