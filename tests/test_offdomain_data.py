@@ -1,4 +1,5 @@
-"""The off-domain answer set (tests/data/offdomain_answers.json) is well formed and as varied as promised.
+"""The off-domain answer sets are well formed and as varied as promised: offdomain_answers.json (ours) and
+offdomain_heldout.json (written by another author, never used to choose a setting).
 
 Every feature is counted from the labels and the text, never from the free-text notes; the notes are then
 checked against what the labels say, so the two cannot drift apart.
@@ -16,6 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "offdomain_answers.json"
+HELDOUT = ROOT / "tests" / "data" / "offdomain_heldout.json"
+TRAINING = ROOT / "resources" / "star_training_answers.json"
 BANK = ROOT / "resources" / "questions.json"
 
 LABELS = ("other", "situation", "task", "action", "result", "reflection")
@@ -38,15 +41,16 @@ STRUCTURAL = {"preamble", "aside-at-end", "out-of-order", "quantified", "unquant
 }
 
 
-def _load() -> list[dict[str, Any]]:
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+def _load(path: Path) -> list[dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     assert set(data) == {"answers"}
     answers: list[dict[str, Any]] = data["answers"]
     return answers
 
 
-ANSWERS = _load()
+SETS = {"own": _load(DATA), "heldout": _load(HELDOUT)}
+ANSWERS = SETS["own"] + SETS["heldout"]
 
 
 def _labels(answer: dict[str, Any]) -> list[str]:
@@ -100,12 +104,13 @@ def _noted(answer: dict[str, Any]) -> set[str]:
     return tags & STRUCTURAL
 
 
-def _count(feature: str) -> int:
-    return sum(feature in _features(a) for a in ANSWERS)
+def _count(feature: str, answers: list[dict[str, Any]]) -> int:
+    return sum(feature in _features(a) for a in answers)
 
 
-def test_enough_answers_with_unique_ids() -> None:
-    assert len(ANSWERS) >= 16
+@pytest.mark.parametrize("name", SETS)
+def test_enough_answers_with_unique_ids(name: str) -> None:
+    assert len(SETS[name]) >= 16
     ids = [a["id"] for a in ANSWERS]
     assert len(set(ids)) == len(ids), "duplicate answer id"
 
@@ -120,8 +125,9 @@ def test_answer_fields() -> None:
         assert a["sentences"], a["id"]
 
 
-def test_speakers_have_varied_jobs() -> None:
-    jobs = {a["speaker"].strip().lower() for a in ANSWERS}
+@pytest.mark.parametrize("name", SETS)
+def test_speakers_have_varied_jobs(name: str) -> None:
+    jobs = {a["speaker"].strip().lower() for a in SETS[name]}
     assert len(jobs) >= 12, sorted(jobs)
 
 
@@ -149,33 +155,62 @@ def test_every_answer_tells_a_story() -> None:
         assert "situation" in labels, a["id"]
 
 
-@pytest.mark.parametrize("answer", ANSWERS, ids=[a["id"] for a in ANSWERS])
-def test_answer_is_one_to_two_and_a_half_minutes_of_speech(answer: dict[str, Any]) -> None:
-    assert 120 <= _words(answer) <= 420, _words(answer)
+# The held-out author wrote some longer answers (up to 530 words, 3.5 minutes spoken) and a few tidy,
+# prepared ones without contractions: the bounds are per set, the data is left as written.
+LONGEST = {"own": 420, "heldout": 560}
 
 
-def test_answers_sound_spoken() -> None:
-    with_fillers = sum(bool(FILLER.search(_text(a))) for a in ANSWERS)
-    assert with_fillers >= len(ANSWERS) // 2
-    with_contractions = sum("'" in _text(a) for a in ANSWERS)
-    assert with_contractions == len(ANSWERS)
+@pytest.mark.parametrize(
+    ("name", "answer"),
+    [(n, a) for n, answers in SETS.items() for a in answers],
+    ids=[a["id"] for a in ANSWERS],
+)
+def test_answer_is_one_to_three_and_a_half_minutes_of_speech(name: str, answer: dict[str, Any]) -> None:
+    assert 120 <= _words(answer) <= LONGEST[name], _words(answer)
 
 
-def test_feature_minimums() -> None:
-    assert _count("preamble") >= 5
-    assert sum(any(f.startswith("missing:") for f in _features(a)) for a in ANSWERS) >= 4
-    assert _count("out-of-order") >= 3
-    assert _count("aside-at-end") >= 3
-    assert _count("quantified") >= 2
-    assert _count("unquantified") >= 2
-    assert _count("we-heavy") >= 2
+@pytest.mark.parametrize("name", SETS)
+def test_answers_sound_spoken(name: str) -> None:
+    answers = SETS[name]
+    with_fillers = sum(bool(FILLER.search(_text(a))) for a in answers)
+    assert with_fillers >= len(answers) // 2
+    with_contractions = sum("'" in _text(a) for a in answers)
+    assert with_contractions >= 0.8 * len(answers)
 
 
-def test_every_label_is_used() -> None:
-    used = Counter(s["section"] for a in ANSWERS for s in a["sentences"])
+@pytest.mark.parametrize("name", SETS)
+def test_feature_minimums(name: str) -> None:
+    answers = SETS[name]
+    assert _count("preamble", answers) >= 5
+    assert sum(any(f.startswith("missing:") for f in _features(a)) for a in answers) >= 4
+    assert _count("out-of-order", answers) >= 3
+    assert _count("aside-at-end", answers) >= 3
+    assert _count("quantified", answers) >= 2
+    assert _count("unquantified", answers) >= 2
+    assert _count("we-heavy", answers) >= 2
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_label_is_used(name: str) -> None:
+    used = Counter(s["section"] for a in SETS[name] for s in a["sentences"])
     assert set(used) == set(LABELS), used
 
 
 @pytest.mark.parametrize("answer", ANSWERS, ids=[a["id"] for a in ANSWERS])
 def test_notes_agree_with_labels(answer: dict[str, Any]) -> None:
     assert _noted(answer) == _features(answer)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def test_training_answers_share_no_sentence_with_the_test_sets() -> None:
+    """The labeller learns from resources/star_training_answers.json: a test sentence in it would make
+    the off-domain figures a memory test."""
+    training = json.loads(TRAINING.read_text(encoding="utf-8"))["answers"]
+    taught = {_plain(s["text"]) for a in training for s in a["sentences"]}
+    tested = {_plain(s["text"]) for a in ANSWERS for s in a["sentences"]}
+    assert len(taught) > 400 and len(tested) > 400
+    assert not taught & tested
+    assert not {a["id"] for a in training} & {a["id"] for a in ANSWERS}
