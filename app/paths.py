@@ -28,6 +28,14 @@ def recordings_dir() -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """Things that can be made again (the trained STAR labeller): safe to delete."""
+    home = os.environ.get("STAR_COACH_HOME")
+    path = Path(home) / "cache" if home else Path(_dirs().user_cache_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def log_dir() -> Path:
     home = os.environ.get("STAR_COACH_HOME")
     path = Path(home) / "logs" if home else Path(_dirs().user_log_dir)

@@ -12,7 +12,7 @@ import pytest
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
 from app.analysis.evaluate import load_answers, loqo, offdomain
-from app.analysis.star import answer_sentences
+from app.analysis.star import answer_sentences, load_or_train, training_stories
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.speech.transcript import Transcript, Word
 from tests.conftest import ROOT
@@ -88,12 +88,46 @@ def test_answer_without_a_result_is_reported_missing(bank: Bank) -> None:
 
 
 def test_labeller_accuracy_does_not_regress(bank: Bank) -> None:
-    """Floors below the measured figures (bench: LOQO 0.94, other jobs 0.70), so a change that breaks
+    """Floors below the measured figures (bench: LOQO 0.948, other jobs 0.87), so a change that breaks
     the labeller fails here; the figures themselves are reported by `main.py bench`."""
     scores = loqo(bank, with_missing=False)
-    assert scores.accuracy >= 0.90 and scores.macro_f1 >= 0.88
+    assert scores.accuracy >= 0.93 and scores.macro_f1 >= 0.91
     other_jobs = offdomain(bank, load_answers(OFFDOMAIN))
-    assert other_jobs.accuracy >= 0.62
+    assert other_jobs.accuracy >= 0.80
+
+
+def test_a_one_sentence_task_in_a_spoken_answer_is_not_reported_missing(bank: Bank) -> None:
+    """People say what their job was in one sentence; the bank's answers always take two or three."""
+    text = "\n".join(
+        [
+            "Um, okay, yeah, I've got one for that.",
+            "So I run the bakery counter at a supermarket, and last Christmas our bread oven broke down "
+            "on the twenty-third.",
+            "My job was to make sure we still had bread on the shelves for the busiest two days of the year.",
+            "I rang the other two branches and asked if they could bake extra for us overnight.",
+            "Then I drove over myself at five in the morning and picked up the trays.",
+            "I also put a sign up so customers knew why the choice was smaller.",
+            "We sold out both days, and the complaints we normally get just didn't happen.",
+            "What I learned is to have a backup plan before the busy season, not during it.",
+        ]
+    )
+    result = analyze(sent.from_text(text, lines=True), bank, None)
+    labels = [s.section for s in result.sentences]
+    assert labels[0] == "other" and labels[2] == "task"
+    assert "task" not in result.missing and result.order_ok
+
+
+def test_a_damaged_labeller_cache_is_trained_again_and_replaced(bank: Bank, tmp_path: Path) -> None:
+    stories = training_stories(bank)
+    first = load_or_train(stories, tmp_path)
+    (saved,) = tmp_path.glob("star-labeller-*.pickle")
+    saved.write_bytes(saved.read_bytes()[:1000])  # a crash half-way through writing, or a bad disk
+    again = load_or_train(stories, tmp_path)
+    q = bank.by_id("q08")
+    texts = [t for t, _ in answer_sentences(q)]
+    assert again.label_texts(texts) == first.label_texts(texts)
+    assert load_or_train(stories, tmp_path).label_texts(texts) == first.label_texts(texts)  # loaded
+    assert saved.stat().st_size > 100_000
 
 
 # --------------------------------------------------------------------------- timing and delivery

@@ -20,7 +20,7 @@ from app.analysis.star import (
     StarLabeller,
     answer_sentences,
     missing_sections,
-    training_examples,
+    training_stories,
 )
 from app.questions import Bank
 
@@ -63,12 +63,12 @@ def _missing_trials(labeller: StarLabeller, pairs: Sequence[tuple[str, Label]]) 
 
 
 def loqo(bank: Bank, costs: DecoderCosts | None = None, with_missing: bool = True) -> Scores:
-    examples = training_examples(bank)
+    stories = training_stories(bank)
     truth: list[Label] = []
     pred: list[Label] = []
     hits = trials = alarms = 0
     for q in bank.questions:
-        labeller = StarLabeller.train([e for e in examples if e.group != q.id], costs)
+        labeller = StarLabeller.train([s for s in stories if s.group != q.id], costs)
         pairs = answer_sentences(q)
         truth += [lab for _, lab in pairs]
         pred += labeller.label_texts([t for t, _ in pairs])
@@ -97,7 +97,7 @@ def offdomain(bank: Bank, answers: Sequence[dict[str, Any]], costs: DecoderCosts
     Missing-section figures count the sections an answer really lacks (recall) and the sections it
     has that are reported missing (false alarm, per answer).
     """
-    labeller = StarLabeller.train(training_examples(bank), costs)
+    labeller = StarLabeller.train(training_stories(bank), costs)
     truth: list[Label] = []
     pred: list[Label] = []
     lacking = found = alarms = 0
