@@ -409,7 +409,7 @@ class DecoderCosts:
     enter: float = 0.0  # starting a section
     skip: float = 0.0  # per section skipped
     back: float = 5.0  # going back to an earlier section
-    other: float = 1.5  # a sentence outside the story
+    other: float = 1.0  # a sentence outside the story (1.5: "Sure." before a story was labelled situation)
     weight: float = 1.0  # how much the classifier's scores count against these costs
     presence_threshold: float = PRESENCE_THRESHOLD
 
