@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app.analysis import sentences as sent
@@ -162,6 +163,12 @@ def test_without_a_recording_the_text_still_shows(qtbot: QtBot, view: ReplayView
     assert view.current_sentence() is None and not view.player.is_playing()
     view.show_attempt("Missing file", clip.analysis, clip.path.with_name("gone.wav"))
     assert not view.play_button.isEnabled() and view.no_audio.isVisible()
+
+
+def test_missing_sections_are_named_once(view: ReplayView, clip: Clip) -> None:
+    assert clip.analysis.missing  # the answer has no reflection
+    shown = [w.text() for w in view.findChildren(QLabel) if w.isVisible()]
+    assert sum("missing" in t.lower() for t in shown) == 1, shown
 
 
 def test_compare_marks_the_better_attempt(qtbot: QtBot, clip: Clip, screenshot_dir: Path) -> None:

@@ -64,8 +64,7 @@ def figure_rows(a: Analysis) -> list[tuple[str, str]]:
         (_tr("Quantified result"), _tr("yes") if d.quantified else _tr("no")),
         (_tr("Lesson stated"), _tr("yes") if d.lesson_stated else _tr("no")),
         (_tr("Principles shown"), ", ".join(d.principles) or "—"),
-        (_tr("Missing"), ", ".join(SECTION_TITLES[m] for m in a.missing) or _tr("none")),
-    ]
+    ]  # missing sections are in the header above, in bold
 
 
 def fill_figures(form: QFormLayout, a: Analysis) -> None:
