@@ -34,6 +34,7 @@ def window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)  # Space reaches only the active window
     services.start_background_loading()
     yield win
     services.shutdown()

@@ -75,6 +75,8 @@ def view(qtbot: QtBot, player: QtPlayer, clip: Clip) -> ReplayView:
     v.show()
     qtbot.waitExposed(v)
     v.activateWindow()
+    # Shortcuts (P, arrows) reach only the active window: once a P press was lost in a full CI run.
+    qtbot.waitUntil(v.isActiveWindow, timeout=5000)
     return v
 
 
