@@ -117,6 +117,28 @@ def test_a_one_sentence_task_in_a_spoken_answer_is_not_reported_missing(bank: Ba
     assert "task" not in result.missing and result.order_ok
 
 
+def test_a_short_spoken_answer_keeps_its_situation_and_misses_its_task(bank: Bank) -> None:
+    """Whisper's transcript of an answer spoken into the app (espeak-ng, "council pool" heard as
+    "council duel"); "So I work on…" opened the story but was once labelled action, and the app said
+    that no situation was heard."""
+    text = "\n".join(
+        [
+            "Sure, that's a good one.",
+            "So I work on a lifeguard at a council duel, and last summer the evening sessions kept getting "
+            "cancelled because we were short on staff.",
+            "I rang round the team and set up a swap list on our group chat.",
+            "I also asked my manager if the two trainees could shadow on quiet nights.",
+            "After six weeks we hadn't canceled a single session, and attendance went up by about a fifth.",
+            "What I learned is that people help out more when it's easy to say yes.",
+        ]
+    )
+    result = analyze(sent.from_text(text, lines=True), bank, bank.by_id("q01"))
+    labels = [s.section for s in result.sentences]
+    assert labels == ["other", "situation", "action", "action", "result", "reflection"]
+    assert result.missing == ("task",)
+    assert result.points[0].rule == "missing_task"
+
+
 def test_a_damaged_labeller_cache_is_trained_again_and_replaced(bank: Bank, tmp_path: Path) -> None:
     stories = training_stories(bank)
     first = load_or_train(stories, tmp_path)
