@@ -40,7 +40,7 @@ POSITION_WEIGHT = 0.2
 CONTEXT_WEIGHT = 0.7
 # A section is reported missing when the presence model gives it less than this probability. Removed
 # sections found in the bank's answers: 0.7: 0.84, 0.8: 0.87; complete answers wrongly missing one: 0.08
-# both; on the 20 answers from other jobs 0.10 and 0.15.
+# both; on the 20 answers from other jobs 0.10 and 0.15 (measured before the cue change below).
 PRESENCE_THRESHOLD = 0.8
 PRESENCE_FOLDS = 3
 # One-sentence sections in training: false "missing" on answers from other jobs 0.25 -> 0.15, but
