@@ -137,6 +137,7 @@ def test_a_short_spoken_answer_keeps_its_situation_and_misses_its_task(bank: Ban
     assert labels == ["other", "situation", "action", "action", "result", "reflection"]
     assert result.missing == ("task",)
     assert result.points[0].rule == "missing_task"
+    assert "Quantified result: “a fifth”." in result.went_well  # a proportion tells more than "six weeks"
 
 
 def test_a_damaged_labeller_cache_is_trained_again_and_replaced(bank: Bank, tmp_path: Path) -> None:

@@ -273,6 +273,10 @@ def test_percent_with_its_time() -> None:
         ("We saved twenty thousand dollars.", [("money", "twenty thousand dollars")]),
         ("Complaints halved and referrals doubled.", [("multiple", "halved"), ("multiple", "doubled")]),
         ("The team was three times faster.", [("multiple", "three times")]),
+        (
+            "After six weeks attendance went up by about a fifth.",
+            [("time", "six weeks"), ("multiple", "a fifth")],
+        ),
         ("We went from 12 errors to 3.", [("number", "12"), ("number", "3")]),
         ("Two weeks later it was fixed.", []),
         ("One of the parents wrote to thank us.", []),

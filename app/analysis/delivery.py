@@ -265,7 +265,7 @@ _QUANTITY_KINDS = (
     ("skip", rf"{_NUM} {_UNIT_TIME} (?:ago|later|earlier|before|after|old|into)\b|one (?:day|time|morning|afternoon|evening|night)\b"),
     ("percent", rf"{_NUM} ?(?:%|percent\b|per cent\b|percentage points?\b)"),
     ("money", rf"[$£€] ?{_NUM}(?: ?(?:k|m|bn)\b)?|{_NUM} ?(?:k |m |bn )?(?:dollars|pounds|euros|bucks|quid)\b|{_DIGITS} ?(?:k|bn)\b"),
-    ("multiple", rf"{_NUM} (?:times|fold)\b|{_DIGITS}x\b|double(?! ?check)[a-z]*|tripl[a-z]*|quadrupl[a-z]*|halv[a-z]*|twice|half|(?:a|one|two) (?:third|quarter)s?"),
+    ("multiple", rf"{_NUM} (?:times|fold)\b|{_DIGITS}x\b|double(?! ?check)[a-z]*|tripl[a-z]*|quadrupl[a-z]*|halv[a-z]*|twice|half|(?:a|one|two|three) (?:third|quarter|fifth|tenth)s?"),
     ("time", rf"{_NUM} (?:(?:more|fewer|less|extra|full|whole) )?{_UNIT_TIME}(?: (?:a|per|each|every) (?:day|week|month|year|shift|hour|quarter))?"),
     ("number", _NUM),
 )  # fmt: skip
