@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget
 from pytestqt.qtbot import QtBot
 
 from app.analysis import sentences as sent
@@ -20,6 +20,7 @@ from app.speech.audio import decode_audio
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
 from tests.audio_utils import espeak, wav_seconds
+from ui.feedback_parts import fill_figures, side_panel
 from ui.replay_view import LEAD_S, CompareView, ReplayView
 
 ANSWER = (
@@ -171,6 +172,23 @@ def test_missing_sections_are_named_once(view: ReplayView, clip: Clip) -> None:
     assert clip.analysis.missing  # the answer has no reflection
     shown = [w.text() for w in view.findChildren(QLabel) if w.isVisible()]
     assert sum("missing" in t.lower() for t in shown) == 1, shown
+
+
+def test_no_figure_is_cut_off(qtbot: QtBot, clip: Clip) -> None:
+    """Long values (the fillers' caveat, several principles) wrap and stay whole in a column as small as
+    the feedback screen's at 1100 x 720: the figures scroll instead."""
+    figures = QFormLayout()
+    fill_figures(figures, clip.analysis)
+    panel = side_panel(QListWidget(), QLabel("✓ went well"), figures, "Delivery")
+    qtbot.addWidget(panel)
+    panel.resize(420, 360)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for row in range(figures.rowCount()):
+        item = figures.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        label = item.widget() if item else None
+        assert isinstance(label, QLabel)
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
 
 
 def test_compare_marks_the_better_attempt(qtbot: QtBot, clip: Clip, screenshot_dir: Path) -> None:

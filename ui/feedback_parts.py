@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -84,7 +86,12 @@ def side_panel(points: QListWidget, good: QLabel, figures: QFormLayout, figures_
     pcol.addWidget(QLabel(_tr("<b>What went well</b>")))
     pcol.addWidget(good)
     figures_box = QGroupBox(figures_title)
-    figures_box.setLayout(figures)
+    # On a short window the figures scroll: squeezed, a wrapped value showed only its first line.
+    inner = QWidget()
+    inner.setLayout(figures)
+    scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+    scroll.setWidget(inner)
+    QVBoxLayout(figures_box).addWidget(scroll)
     side = QWidget()
     scol = QVBoxLayout(side)
     scol.setContentsMargins(0, 0, 0, 0)
