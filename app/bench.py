@@ -290,7 +290,7 @@ def bench_analysis() -> Figures:
     from app.analysis import sentences as sent
     from app.analysis.analyze import analyze
     from app.analysis.evaluate import load_answers, loqo, offdomain
-    from app.analysis.star import answer_sentences
+    from app.analysis.star import StarLabeller, answer_sentences, training_stories
     from app.questions import builtin_bank_path, load_bank
     from app.speech.transcript import Transcript, Word
 
@@ -315,8 +315,9 @@ def bench_analysis() -> Figures:
 
     ref = loqo(bank)
     data = ROOT / "tests" / "data"
-    own = offdomain(bank, load_answers(data / "offdomain_answers.json"))
-    heldout = offdomain(bank, load_answers(data / "offdomain_heldout.json"))
+    labeller = StarLabeller.train(training_stories(bank))
+    own = offdomain(labeller, load_answers(data / "offdomain_answers.json"))
+    heldout = offdomain(labeller, load_answers(data / "offdomain_heldout.json"))
     figures: Figures = {
         "analysis_ms_3min": round(statistics.median(runs), 1),
         "star_train_s": round(train_s, 3),

@@ -18,6 +18,7 @@ from app.analysis.model import LABELS, STAR, Label
 from app.analysis.star import (
     DecoderCosts,
     StarLabeller,
+    Story,
     answer_sentences,
     missing_sections,
     training_stories,
@@ -49,17 +50,30 @@ def macro_f1(truth: Sequence[Label], pred: Sequence[Label]) -> float:
     return sum(f1s) / len(f1s) if f1s else 0.0
 
 
-def _missing_trials(labeller: StarLabeller, pairs: Sequence[tuple[str, Label]]) -> tuple[int, int, bool]:
-    """(removed sections reported missing, sections removed, complete answer falsely missing one)."""
-    present = [s for s in STAR if any(lab == s for _, lab in pairs)]
-    full = labeller.label_texts([t for t, _ in pairs])
+def _missing_trials(labeller: StarLabeller, answer: Story) -> tuple[list[Label], int, int, bool]:
+    """The complete answer's labels, then: removed sections reported missing, sections removed, and
+    whether the complete answer was reported missing a section it has."""
+    present = [s for s in STAR if s in answer.labels]
+    full = labeller.label_texts(answer.texts)
     false_alarm = any(s in missing_sections(full) for s in present)
     hits = 0
     for removed in present:
-        kept = [t for t, lab in pairs if lab != removed]
-        if kept and removed in missing_sections(labeller.label_texts(kept)):
+        kept = answer.without(removed)
+        if kept.texts and removed in missing_sections(labeller.label_texts(kept.texts)):
             hits += 1
-    return hits, len(present), false_alarm
+    return full, hits, len(present), false_alarm
+
+
+def _scores(
+    truth: Sequence[Label], pred: Sequence[Label], recall: float | None, alarm: float | None
+) -> Scores:
+    return Scores(
+        accuracy=sum(t == p for t, p in zip(truth, pred, strict=True)) / len(truth),
+        macro_f1=macro_f1(truth, pred),
+        sentences=len(truth),
+        missing_recall=recall,
+        missing_false_alarm=alarm,
+    )
 
 
 def loqo(bank: Bank, costs: DecoderCosts | None = None, with_missing: bool = True) -> Scores:
@@ -70,19 +84,17 @@ def loqo(bank: Bank, costs: DecoderCosts | None = None, with_missing: bool = Tru
     for q in bank.questions:
         labeller = StarLabeller.train([s for s in stories if s.group != q.id], costs)
         pairs = answer_sentences(q)
-        truth += [lab for _, lab in pairs]
-        pred += labeller.label_texts([t for t, _ in pairs])
+        answer = Story(tuple(t for t, _ in pairs), tuple(lab for _, lab in pairs), q.id)
+        truth += answer.labels
         if with_missing:
-            h, n, alarm = _missing_trials(labeller, pairs)
+            full, h, n, alarm = _missing_trials(labeller, answer)
             hits, trials, alarms = hits + h, trials + n, alarms + alarm
-    acc = sum(t == p for t, p in zip(truth, pred, strict=True)) / len(truth)
-    return Scores(
-        accuracy=acc,
-        macro_f1=macro_f1(truth, pred),
-        sentences=len(truth),
-        missing_recall=hits / trials if with_missing else None,
-        missing_false_alarm=alarms / len(bank.questions) if with_missing else None,
-    )
+        else:
+            full = labeller.label_texts(answer.texts)
+        pred += full
+    if not with_missing:
+        return _scores(truth, pred, None, None)
+    return _scores(truth, pred, hits / trials, alarms / len(bank.questions))
 
 
 def load_answers(path: Path) -> list[dict[str, Any]]:
@@ -91,13 +103,13 @@ def load_answers(path: Path) -> list[dict[str, Any]]:
     return answers
 
 
-def offdomain(bank: Bank, answers: Sequence[dict[str, Any]], costs: DecoderCosts | None = None) -> Scores:
-    """Hand-labelled answers from other jobs, labelled by a model trained on the whole bank.
+def offdomain(labeller: StarLabeller, answers: Sequence[dict[str, Any]]) -> Scores:
+    """Hand-labelled answers from other jobs, labelled by a model trained on the whole bank (one model
+    for every set: it takes seconds to train).
 
     Missing-section figures count the sections an answer really lacks (recall) and the sections it
     has that are reported missing (false alarm, per answer).
     """
-    labeller = StarLabeller.train(training_stories(bank), costs)
     truth: list[Label] = []
     pred: list[Label] = []
     lacking = found = alarms = 0
@@ -111,11 +123,4 @@ def offdomain(bank: Bank, answers: Sequence[dict[str, Any]], costs: DecoderCosts
         lacking += len(really_missing)
         found += len(really_missing & reported)
         alarms += bool(reported - really_missing)
-    acc = sum(t == p for t, p in zip(truth, pred, strict=True)) / len(truth)
-    return Scores(
-        accuracy=acc,
-        macro_f1=macro_f1(truth, pred),
-        sentences=len(truth),
-        missing_recall=found / lacking if lacking else None,
-        missing_false_alarm=alarms / len(answers),
-    )
+    return _scores(truth, pred, found / lacking if lacking else None, alarms / len(answers))

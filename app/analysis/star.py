@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,19 +188,17 @@ class Story:
     def positions(self) -> list[float]:
         return [self.place] * len(self.texts) if self.place is not None else _positions(len(self.texts))
 
+    def _keeping(self, keep: Callable[[int], bool]) -> Story:
+        idx = [i for i in range(len(self.texts)) if keep(i)]
+        return Story(tuple(self.texts[i] for i in idx), tuple(self.labels[i] for i in idx), self.group)
+
     def without(self, section: Label) -> Story:
-        kept = [(t, lab) for t, lab in zip(self.texts, self.labels, strict=True) if lab != section]
-        return Story(tuple(t for t, _ in kept), tuple(lab for _, lab in kept), self.group)
+        return self._keeping(lambda i: self.labels[i] != section)
 
     def shortened(self, section: Label) -> Story:
         """The answer with `section` told in its first sentence only."""
         first = self.labels.index(section)
-        kept = [
-            (t, lab)
-            for i, (t, lab) in enumerate(zip(self.texts, self.labels, strict=True))
-            if lab != section or i == first
-        ]
-        return Story(tuple(t for t, _ in kept), tuple(lab for _, lab in kept), self.group)
+        return self._keeping(lambda i: self.labels[i] != section or i == first)
 
     def variants(self) -> list[Story]:
         """The answer itself, and with each of its sections taken out or cut to one sentence: people
@@ -219,11 +217,7 @@ class Story:
     def condensed(self) -> Story:
         """Every section in one sentence, its first: a 30-second answer."""
         firsts = {self.labels.index(lab) for lab in set(self.labels)}
-        return Story(
-            tuple(t for i, t in enumerate(self.texts) if i in firsts),
-            tuple(lab for i, lab in enumerate(self.labels) if i in firsts),
-            self.group,
-        )
+        return self._keeping(lambda i: i in firsts)
 
 
 def answer_sentences(bank_question: Any) -> list[tuple[str, Label]]:
