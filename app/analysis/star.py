@@ -38,10 +38,11 @@ POSITION_BINS = 10
 POSITION_WEIGHT = 0.2
 # Neighbouring sentences' words count at this weight (0.4: 0.943, 0.7: 0.954, 1.5: 0.944 LOQO accuracy).
 CONTEXT_WEIGHT = 0.7
-# A section is reported missing when the presence model gives it less than this probability. Removed
-# sections found in the bank's answers: 0.7: 0.84, 0.8: 0.87; complete answers wrongly missing one: 0.08
-# both; on the 20 answers from other jobs 0.10 and 0.15 (measured before the cue change below).
-PRESENCE_THRESHOLD = 0.8
+# A section is reported missing when the presence model gives it less than this probability. Measured
+# by nested LOQO (removed sections found / complete answers wrongly missing one): 0.8: 0.888 / 0.083,
+# 0.85: 0.916 / 0.083, 0.9: 0.944 / 0.139; the 20 answers from other jobs: 0.889 / 0.10 at 0.8, 1.0 / 0.10
+# at 0.85. What is still missed is mostly the bank's own labels (a "task" section that is situation).
+PRESENCE_THRESHOLD = 0.85
 PRESENCE_FOLDS = 3
 # One-sentence sections in training: false "missing" on answers from other jobs 0.25 -> 0.15, but
 # removed sections found in the bank's answers 0.88 -> 0.81 (a boundary sentence then passes for one).
@@ -124,9 +125,12 @@ _CUE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("situation_problem", r"\b(problem|issue|challenge|struggl\w*|however|but the)\b"),
     (
         "task_duty",
-        r"\b(my (job|role|responsibility|task|goal|aim|brief|remit)|it was (on )?(me|my)|i was (asked|"
-        r"responsible|tasked|in charge)|asked me to|i (had|needed|wanted) to|we (had|needed) to|the "
-        r"(goal|aim|task|challenge) was|in charge of)\b",
+        r"\b(my (job|role|responsibility|task|goal|aim|brief|remit|priority)|(our|the|my) (main |primary |"
+        r"long-term |overall |immediate |key )?(goal|aim|task|objective|mission|brief|job) was|the challenge "
+        r"was (to|how)|it was (on )?(me|my)|it was (up to|down to) me|i was (asked|responsible|tasked|in "
+        r"charge|expected|supposed|meant|given)|asked me to|i (had|needed|wanted) to|we (had|needed) to|in "
+        r"charge of|took on the|i took it on|it was (crucial|critical|essential|important|vital) (that|to)|i "
+        r"had been asked)\b",
     ),
     (
         "action_i_did",
@@ -345,7 +349,13 @@ class SentenceClassifier:
         variants = [v for s in stories for v in s.variants()]
         # Logistic loss by SGD: the same model as LogisticRegression, 20x faster to fit.
         model = SGDClassifier(
-            loss="log_loss", alpha=SGD_ALPHA, max_iter=100, tol=1e-4, class_weight="balanced", random_state=0
+            loss="log_loss",
+            alpha=SGD_ALPHA,
+            max_iter=100,
+            tol=1e-4,
+            class_weight="balanced",
+            random_state=0,
+            average=True,  # the mean of the steps is steadier than the last: LOQO accuracy 0.950 -> 0.951
         )
         model.fit(features.matrix(variants), [lab for v in variants for lab in v.labels])
         return cls(features, model)
