@@ -275,7 +275,8 @@ def _labeller_ready_s(cache: Path) -> float:
     code = (
         "import time\n"
         "from pathlib import Path\n"
-        "from app.analysis.star import load_or_train, training_stories\n"
+        "from app.analysis.star import load_or_train\n"
+        "from app.analysis.stories import training_stories\n"
         "from app.questions import builtin_bank_path, load_bank\n"
         "bank = load_bank(builtin_bank_path())\n"
         "t = time.perf_counter()\n"
@@ -290,7 +291,8 @@ def bench_analysis() -> Figures:
     from app.analysis import sentences as sent
     from app.analysis.analyze import analyze
     from app.analysis.evaluate import load_answers, loqo, offdomain
-    from app.analysis.star import StarLabeller, answer_sentences, training_stories
+    from app.analysis.star import StarLabeller
+    from app.analysis.stories import answer_sentences, training_stories
     from app.questions import builtin_bank_path, load_bank
     from app.speech.transcript import Transcript, Word
 

@@ -12,7 +12,8 @@ import pytest
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
 from app.analysis.evaluate import load_answers, loqo, offdomain
-from app.analysis.star import StarLabeller, answer_sentences, load_or_train, training_stories
+from app.analysis.star import StarLabeller, load_or_train
+from app.analysis.stories import answer_sentences, training_stories
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.speech.transcript import Transcript, Word
 from tests.conftest import ROOT

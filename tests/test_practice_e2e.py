@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.analysis.star import answer_sentences
+from app.analysis.stories import answer_sentences
 from app.practice import Phase, PracticeResult
 from app.questions import builtin_bank_path, load_bank, load_bank_or_builtin
 from app.services import Services

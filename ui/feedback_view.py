@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.analysis.model import STAR
-from app.analysis.star import answer_sentences
+from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED
 from app.practice import PracticeResult
 from app.speech.playback import Player

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.analysis.decode import missing_sections, order_problems
 from app.analysis.delivery import Delivery, measure_delivery
 from app.analysis.feedback import Point, feedback
 from app.analysis.model import STAR, Label, Sentence
-from app.analysis.star import answer_sentences, default_labeller, missing_sections, order_problems
+from app.analysis.star import default_labeller
+from app.analysis.stories import answer_sentences
 from app.analysis.timing import DEFAULT_TARGET_S, Timing, measure_timing
 from app.questions import Bank, Question
 

@@ -14,15 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.analysis.decode import DecoderCosts, missing_sections
 from app.analysis.model import LABELS, STAR, Label
-from app.analysis.star import (
-    DecoderCosts,
-    StarLabeller,
-    Story,
-    answer_sentences,
-    missing_sections,
-    training_stories,
-)
+from app.analysis.star import StarLabeller
+from app.analysis.stories import Story, answer_sentences, training_stories
 from app.questions import Bank
 
 

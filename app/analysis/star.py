@@ -3,15 +3,11 @@
 Three parts, each simple:
 1. A linear classifier (scikit-learn) scores each sentence from its words, the words of the sentences
    either side, its relative place in the answer and a few job-independent cue phrases ("my job was",
-   "as a result", "looking back"). It learns from the bank's example answers and guidance, 44 answers by
-   people in other jobs (resources/star_training_answers.json) and the things people say around a
-   story; every answer is also shown with each section taken out or cut to one sentence, and whole
-   in five sentences.
+   "as a result", "looking back"). What it learns from is in app/analysis/stories.py.
 2. A presence model says which sections the answer has at all, from how many sentences and how much
    evidence the decoder finds for each. It learns from answers the classifier was not trained on.
-3. An order-aware decoder (Viterbi) picks the labels for the whole answer at once, without the
-   sections judged absent: a story moves forward through S, T, A, R, reflection; "other" may come
-   anywhere; going back costs more, so that only strong evidence reports a broken order.
+3. An order-aware decoder (app/analysis/decode.py) picks the labels for the whole answer at once,
+   without the sections judged absent.
 Nearly all remaining errors sit at a section boundary; measured in app/analysis/evaluate.py.
 """
 
@@ -20,16 +16,16 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from app.analysis.decode import DecoderCosts, viterbi
 from app.analysis.model import LABELS, STAR, Label, Sentence
-from app.analysis.sentences import split_text
+from app.analysis.stories import Story, training_stories
 from app.questions import Bank
 
 POSITION_BINS = 10
@@ -38,76 +34,9 @@ POSITION_BINS = 10
 POSITION_WEIGHT = 0.2
 # Neighbouring sentences' words count at this weight (0.4: 0.943, 0.7: 0.954, 1.5: 0.944 LOQO accuracy).
 CONTEXT_WEIGHT = 0.7
-# A section is reported missing when the presence model gives it less than this probability. Measured
-# by nested LOQO (removed sections found / complete answers wrongly missing one): 0.8: 0.888 / 0.083,
-# 0.85: 0.916 / 0.083, 0.9: 0.944 / 0.139; the 20 answers from other jobs: 0.889 / 0.10 at 0.8, 1.0 / 0.10
-# at 0.85. What is still missed is mostly the bank's own labels (a "task" section that is situation).
-PRESENCE_THRESHOLD = 0.85
 PRESENCE_FOLDS = 3
-# One-sentence sections in training: false "missing" on answers from other jobs 0.25 -> 0.15, but
-# removed sections found in the bank's answers 0.88 -> 0.81 (a boundary sentence then passes for one).
-SHORT_VARIANTS = True
-# And each answer told in five sentences: before it, a 5-sentence answer with two clear "we" actions
-# was told it had no action (presence 0.64, now 0.84).
-CONDENSED_VARIANT = True
 # alpha 5e-5 (was 2e-4): LOQO about the same, off-domain accuracy +1 point.
 SGD_ALPHA = 5e-5
-
-# What people say around a story, for the "other" class: the bank has none of it.
-OTHER_OPENERS = (
-    "That's a great question.",
-    "That's a good one.",
-    "Sure, let me think about that for a second.",
-    "Okay, so, um, let me think.",
-    "Yeah, I have a good example for that.",
-    "Great question, thank you.",
-    "Hmm, give me a moment.",
-    "Right, okay.",
-    "Sure.",
-    "Yes, absolutely, I can talk about that.",
-    "One example that comes to mind is from a few years ago.",
-    "I'd like to tell you about a time from my last job.",
-    "Thanks for asking.",
-    "Let me see, there are a couple I could pick.",
-    "Oh, that's a tough one.",
-    "I think the best example would be this one.",
-    "Um, okay, so, yeah.",
-    "Let me pick one that I think really fits.",
-    "Honestly there are a few, but I'll go with the most recent one.",
-    "Well, uh, this happens a lot in my line of work.",
-    "Okay, so the one that springs to mind is from my old job.",
-    "Right, so, I'll tell you about one from last year.",
-    "Good question, I had to think about this one beforehand.",
-    "Can I use an example from outside work?",
-    "So, yeah, I've actually got a pretty good story for this.",
-    "I mean, where do I start.",
-    "Ha, yes, I definitely have one of those.",
-    "Okay, bear with me, it's a bit of a long one.",
-)
-OTHER_CLOSERS = (
-    "So yeah, that's that story.",
-    "That's pretty much it.",
-    "Does that answer your question?",
-    "I hope that answers the question.",
-    "So, yeah.",
-    "Anyway, that's the example I'd give.",
-    "Happy to go into more detail on any part of it.",
-    "I can talk more about that if you want.",
-    "That's it, really.",
-    "Sorry, I went on a bit there.",
-    "Okay, I think that's all.",
-    "Yeah, so that's what happened, more or less.",
-    "So, um, yeah, that was that.",
-    "Not the most fun week I've had, I'll say that.",
-    "Anyway, I could go on, but that's the gist.",
-    "That was a wild couple of months, honestly.",
-    "Sorry, that was a long answer.",
-    "Yeah, that's the one I'd pick.",
-    "I don't know if that's the kind of thing you were looking for.",
-    "Is that the sort of example you wanted?",
-    "Yeah, I still laugh about it now.",
-    "So that's my story.",
-)
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -173,116 +102,6 @@ CUE_WEIGHT = 0.3
 
 def _normalise(text: str) -> str:
     return _NUMBER.sub(" 0 ", text.lower())
-
-
-@dataclass(frozen=True)
-class Story:
-    """Sentences told together, in order, with their labels: an example answer, or one lone sentence
-    (guidance, an opener) that has no neighbours and a typical place in an answer."""
-
-    texts: tuple[str, ...]
-    labels: tuple[Label, ...]
-    group: str  # the question it belongs to: leave-one-question-out leaves out the whole group
-    place: float | None = None  # a lone sentence's typical place (0 = start, 1 = end)
-
-    @property
-    def is_answer(self) -> bool:
-        return self.place is None
-
-    def positions(self) -> list[float]:
-        return [self.place] * len(self.texts) if self.place is not None else _positions(len(self.texts))
-
-    def _keeping(self, keep: Callable[[int], bool]) -> Story:
-        idx = [i for i in range(len(self.texts)) if keep(i)]
-        return Story(tuple(self.texts[i] for i in idx), tuple(self.labels[i] for i in idx), self.group)
-
-    def without(self, section: Label) -> Story:
-        return self._keeping(lambda i: self.labels[i] != section)
-
-    def shortened(self, section: Label) -> Story:
-        """The answer with `section` told in its first sentence only."""
-        first = self.labels.index(section)
-        return self._keeping(lambda i: self.labels[i] != section or i == first)
-
-    def variants(self) -> list[Story]:
-        """The answer itself, and with each of its sections taken out or cut to one sentence: people
-        leave out a section or say it in a breath, and a model that never saw that labels the
-        neighbours with it (or takes the one sentence for a neighbour)."""
-        if not self.is_answer:
-            return [self]
-        present = [s for s in STAR if s in self.labels and any(lab != s for lab in self.labels)]
-        out = [self] + [self.without(s) for s in present]
-        if SHORT_VARIANTS:
-            out += [self.shortened(s) for s in present if self.labels.count(s) > 1]
-        if CONDENSED_VARIANT and len(self.texts) > len(set(self.labels)):
-            out.append(self.condensed())
-        return out
-
-    def condensed(self) -> Story:
-        """Every section in one sentence, its first: a 30-second answer."""
-        firsts = {self.labels.index(lab) for lab in set(self.labels)}
-        return self._keeping(lambda i: i in firsts)
-
-
-def answer_sentences(bank_question: Any) -> list[tuple[str, Label]]:
-    """The reference answer of a question as (sentence, section) pairs."""
-    out: list[tuple[str, Label]] = []
-    for sec in bank_question.sections:
-        out += [(s, sec.section) for s in split_text(sec.example)]
-    return out
-
-
-def _positions(n: int) -> list[float]:
-    return [i / (n - 1) if n > 1 else 0.0 for i in range(n)]
-
-
-# Where each section usually sits in an answer, for guidance sentences (which have no place of their own).
-TYPICAL_POSITION: dict[Label, float] = {
-    "situation": 0.1,
-    "task": 0.25,
-    "action": 0.5,
-    "result": 0.78,
-    "reflection": 0.93,
-}
-
-
-def corpus_path() -> Path:
-    """Answers by people in other jobs, written and labelled for training (not the test sets)."""
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "star_training_answers.json"
-
-
-def corpus_stories(path: Path | None = None) -> list[Story]:
-    """The bank's answers are all by ML engineers: these teach the words of other jobs and spoken
-    answers (fillers, preambles, one-sentence tasks). Off-domain accuracy 0.76 -> 0.87 with them."""
-    import json
-
-    data = json.loads((path or corpus_path()).read_text(encoding="utf-8"))
-    stories = []
-    for answer in data["answers"]:
-        labels = tuple(s["section"] for s in answer["sentences"])
-        if any(lab not in LABELS for lab in labels):
-            raise ValueError(f"{answer['id']}: a label is not one of {', '.join(LABELS)}")
-        stories.append(Story(tuple(s["text"] for s in answer["sentences"]), labels, answer["question_id"]))
-    return stories
-
-
-def training_stories(bank: Bank, corpus: Sequence[Story] | None = None) -> list[Story]:
-    stories: list[Story] = []
-    for q in bank.questions:
-        pairs = answer_sentences(q)
-        stories.append(Story(tuple(t for t, _ in pairs), tuple(lab for _, lab in pairs), q.id))
-        # The guide's advice per section ("describe the outcome…") uses words that are not about
-        # machine learning: it lifted accuracy on answers from other jobs.
-        stories += [
-            Story((t,), (sec.section,), q.id, TYPICAL_POSITION[sec.section])
-            for sec in q.sections
-            for t in split_text(sec.guidance)
-        ]
-        # A restated question is an opener too.
-        stories += [Story((s,), ("other",), q.id, 0.0) for s in split_text(q.question)]
-    stories += [Story((t,), ("other",), "_other", 0.0) for t in OTHER_OPENERS]
-    stories += [Story((t,), ("other",), "_other", 1.0) for t in OTHER_CLOSERS]
-    return stories + list(corpus_stories() if corpus is None else corpus)
 
 
 class _Features:
@@ -410,19 +229,6 @@ def _folds(groups: Sequence[str], k: int) -> list[set[str]]:
     return [set(ordered[i::k]) for i in range(k)]
 
 
-@dataclass(frozen=True)
-class DecoderCosts:
-    """Measured by leave-one-question-out: a cost for skipping or entering a section made missing
-    sections disappear into their neighbours; going back and "other" costs barely mattered."""
-
-    enter: float = 0.0  # starting a section
-    skip: float = 0.0  # per section skipped
-    back: float = 5.0  # going back to an earlier section
-    other: float = 1.0  # a sentence outside the story (1.5: "Sure." before a story was labelled situation)
-    weight: float = 1.0  # how much the classifier's scores count against these costs
-    presence_threshold: float = PRESENCE_THRESHOLD
-
-
 class StarLabeller:
     """Sentence scores, then which sections are there at all, then the labels in story order."""
 
@@ -487,107 +293,24 @@ def _position_features(positions: Sequence[float]) -> npt.NDArray[np.float64]:
     return bins * POSITION_WEIGHT
 
 
-_NEG = -1e18
-
-
-def decode(
-    scores: npt.NDArray[np.float64], costs: DecoderCosts, forbidden: frozenset[Label] = frozenset()
-) -> list[Label]:
-    return viterbi(scores, costs, forbidden)[0]
-
-
-def viterbi(
-    scores: npt.NDArray[np.float64], costs: DecoderCosts, forbidden: frozenset[Label] = frozenset()
-) -> tuple[list[Label], float]:
-    """Best label sequence under the story-order model, and its score.
-
-    States: "in section j" (j = 0..4) and "outside the story, last section j" (j = -1..4).
-    `forbidden` sections may not be used (to ask: how much worse is the answer without them?).
-    """
-    n = len(scores)
-    star_n = len(STAR)
-    other_col = LABELS.index("other")
-    # state index: 0..4 = in section j; 5..10 = other with last section (k - 6), k = -1..4 -> 5 + (k + 1)
-    n_states = star_n + star_n + 1
-    trans, start = _transitions(costs)
-    emit = np.empty((n, n_states))
-    emit[:, :star_n] = scores[:, :star_n]
-    emit[:, star_n:] = scores[:, [other_col]]
-    emit *= costs.weight
-    for lab in forbidden:
-        emit[:, STAR.index(lab)] = _NEG
-
-    best = start + emit[0]
-    back = np.zeros((n, n_states), dtype=np.int64)
-    for i in range(1, n):
-        cand = best[:, None] + trans  # from a to b
-        back[i] = np.argmax(cand, axis=0)
-        best = cand[back[i], np.arange(n_states)] + emit[i]
-    state = int(np.argmax(best))
-    total = float(best[state])
-    path = [state]
-    for i in range(n - 1, 0, -1):
-        state = int(back[i, state])
-        path.append(state)
-    path.reverse()
-    return [STAR[s] if s < star_n else "other" for s in path], total
-
-
-@functools.lru_cache(maxsize=32)
-def _transitions(costs: DecoderCosts) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Transition and start scores of the decoder's states (see `viterbi`), made once per costs."""
-    star_n = len(STAR)
-    n_states = 2 * star_n + 1
-
-    def last_of(state: int) -> int:
-        return state if state < star_n else state - star_n - 1
-
-    def step_cost(last: int, to: int) -> float:
-        if to >= star_n:  # into "other": the last section is kept
-            return -costs.other if last_of(to) == last else _NEG
-        if to == last:
-            return 0.0
-        if to > last:
-            return -costs.enter - costs.skip * (to - last - 1)
-        return -costs.enter - costs.back
-
-    trans = np.array([[step_cost(last_of(a), b) for b in range(n_states)] for a in range(n_states)])
-    start = np.array([step_cost(-1, b) for b in range(n_states)])
-    return trans, start
-
-
-def missing_sections(labels: Sequence[Label]) -> list[Label]:
-    present = set(labels)
-    return [s for s in STAR if s not in present]
-
-
-def order_problems(sentences: Sequence[Sentence]) -> list[tuple[int, str]]:
-    """(sentence index, what is out of place) wherever the story goes back to an earlier section."""
-    problems: list[tuple[int, str]] = []
-    furthest = -1
-    for i, s in enumerate(sentences):
-        if s.section == "other":
-            continue
-        k = STAR.index(s.section)
-        if k < furthest:
-            problems.append((i, f"{s.section} after {STAR[furthest]}"))
-        furthest = max(furthest, k)
-    return problems
-
-
 _DEFAULT: dict[str, StarLabeller] = {}
 _LOCK = threading.Lock()
 
 
 def model_key(stories: Sequence[Story], costs: DecoderCosts) -> str:
-    """What the trained labeller depends on: the training stories, this file (features, settings), the
-    decoder costs and the library, so that a changed model is never loaded from an old cache."""
+    """What the trained labeller depends on: the training stories, the code that makes it (features,
+    variants, decoder, settings), the decoder costs and the library, so that a changed model is never
+    loaded from an old cache."""
     import hashlib
 
     import sklearn
 
+    from app.analysis import decode
+    from app.analysis import stories as stories_module
+
     digest = hashlib.sha256(f"{sklearn.__version__}|{costs}".encode())
-    digest.update(Path(__file__).read_bytes())
+    for module_file in (__file__, stories_module.__file__, decode.__file__):
+        digest.update(Path(module_file).read_bytes())
     for s in stories:
         digest.update(repr((s.texts, s.labels, s.group, s.place)).encode())
     return digest.hexdigest()[:20]
