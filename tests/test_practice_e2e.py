@@ -3,6 +3,7 @@ speakers, answer into the virtual microphone, stop, read the feedback. Plus each
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +19,18 @@ from app.settings import Settings
 from tests.audio_utils import MonitorRecording, correlate_files, espeak, feed
 from ui.main_window import MainWindow
 
+_KEYSYMS = {Qt.Key.Key_Space: "space", Qt.Key.Key_Escape: "Escape"}
+
 
 def _press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
-    qtbot.keyClick(window.windowHandle(), key)  # through the window, as a real key press arrives
+    """A key press from the X server, handled by the running event loop as a person's would be.
+
+    Not QTest's keyClick: it handles events itself while holding the GIL, and Space, by stopping the
+    question's player, makes Qt's FFmpeg backend wait there for its audio thread, whose teardown calls
+    into Python (our QAudioOutput) and needs the GIL: the suite once hung for good at that press.
+    Callers wait for the effect.
+    """
+    subprocess.run(["xdotool", "key", "--window", str(int(window.winId())), _KEYSYMS[key]], check=True)
 
 
 @pytest.fixture
