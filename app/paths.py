@@ -14,12 +14,16 @@ def _dirs() -> PlatformDirs:
     return PlatformDirs(APP_NAME, appauthor=False)
 
 
-def data_dir() -> Path:
-    """Per-user data folder; `STAR_COACH_HOME` replaces it (tests, portable installs)."""
+def _user_dir(sub: str, platform_dir: str) -> Path:
+    """A per-user folder (created); `STAR_COACH_HOME` replaces them all (tests, portable installs)."""
     home = os.environ.get("STAR_COACH_HOME")
-    path = Path(home) / "data" if home else Path(_dirs().user_data_dir)
+    path = Path(home) / sub if home else Path(getattr(_dirs(), platform_dir))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir() -> Path:
+    return _user_dir("data", "user_data_dir")
 
 
 def recordings_dir() -> Path:
@@ -30,17 +34,11 @@ def recordings_dir() -> Path:
 
 def cache_dir() -> Path:
     """Things that can be made again (the trained STAR labeller): safe to delete."""
-    home = os.environ.get("STAR_COACH_HOME")
-    path = Path(home) / "cache" if home else Path(_dirs().user_cache_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("cache", "user_cache_dir")
 
 
 def log_dir() -> Path:
-    home = os.environ.get("STAR_COACH_HOME")
-    path = Path(home) / "logs" if home else Path(_dirs().user_log_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("logs", "user_log_dir")
 
 
 def user_bank_path() -> Path | None:

@@ -17,7 +17,7 @@ from typing import Any
 from app.analysis.decode import DecoderCosts, missing_sections
 from app.analysis.model import LABELS, STAR, Label
 from app.analysis.star import StarLabeller
-from app.analysis.stories import Story, answer_sentences, training_stories
+from app.analysis.stories import Story, answer_story, training_stories
 from app.questions import Bank
 
 
@@ -78,8 +78,7 @@ def loqo(bank: Bank, costs: DecoderCosts | None = None, with_missing: bool = Tru
     hits = trials = alarms = 0
     for q in bank.questions:
         labeller = StarLabeller.train([s for s in stories if s.group != q.id], costs)
-        pairs = answer_sentences(q)
-        answer = Story(tuple(t for t, _ in pairs), tuple(lab for _, lab in pairs), q.id)
+        answer = answer_story(q)
         truth += answer.labels
         if with_missing:
             full, h, n, alarm = _missing_trials(labeller, answer)

@@ -135,6 +135,12 @@ def answer_sentences(bank_question: Any) -> list[tuple[str, Label]]:
     return out
 
 
+def answer_story(bank_question: Any) -> Story:
+    """The reference answer as a story, grouped under its question."""
+    pairs = answer_sentences(bank_question)
+    return Story(tuple(t for t, _ in pairs), tuple(lab for _, lab in pairs), bank_question.id)
+
+
 def _positions(n: int) -> list[float]:
     return [i / (n - 1) if n > 1 else 0.0 for i in range(n)]
 
@@ -170,8 +176,7 @@ def corpus_stories(path: Path | None = None) -> list[Story]:
 def training_stories(bank: Bank, corpus: Sequence[Story] | None = None) -> list[Story]:
     stories: list[Story] = []
     for q in bank.questions:
-        pairs = answer_sentences(q)
-        stories.append(Story(tuple(t for t, _ in pairs), tuple(lab for _, lab in pairs), q.id))
+        stories.append(answer_story(q))
         # The guide's advice per section ("describe the outcome…") uses words that are not about
         # machine learning: it lifted accuracy on answers from other jobs.
         stories += [
