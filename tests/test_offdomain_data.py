@@ -214,3 +214,18 @@ def test_training_answers_share_no_sentence_with_the_test_sets() -> None:
     assert len(taught) > 400 and len(tested) > 400
     assert not taught & tested
     assert not {a["id"] for a in training} & {a["id"] for a in ANSWERS}
+
+
+def test_second_annotator_labels_every_sentence_of_the_bank() -> None:
+    """One label per sentence as the app splits the reference answers: a change to the splitting or the
+    bank would otherwise compare labels with the wrong sentences."""
+    from app.analysis.stories import answer_sentences
+    from app.questions import builtin_bank_path, load_bank
+
+    second = json.loads((ROOT / "tests" / "data" / "bank_second_annotator.json").read_text("utf-8"))
+    bank = load_bank(builtin_bank_path())
+    assert set(second["labels"]) == {q.id for q in bank.questions}
+    for q in bank.questions:
+        labels = second["labels"][q.id]
+        assert len(labels) == len(answer_sentences(q)), q.id
+        assert set(labels) <= set(LABELS), q.id

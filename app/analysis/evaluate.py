@@ -3,13 +3,15 @@
 - leave-one-question-out (LOQO) over the bank's 36 reference answers: train on 35, label the 36th;
 - the same answers with one section removed: is it reported missing? and is a complete answer ever
   reported as missing a section it has?
-- answers by people outside machine learning (tests/data/offdomain_answers.json), labelled by hand.
+- answers by people outside machine learning (tests/data/offdomain_answers.json), labelled by hand;
+- the same reference answers labelled by a second annotator (tests/data/bank_second_annotator.json):
+  how far two careful readers agree says how far above it a figure on the bank's labels can mean much.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,23 +74,55 @@ def _scores(
 
 
 def loqo(bank: Bank, costs: DecoderCosts | None = None, with_missing: bool = True) -> Scores:
+    return loqo_sets(bank, {}, costs, with_missing)["bank"]
+
+
+def loqo_sets(
+    bank: Bank,
+    other_labels: Mapping[str, Mapping[str, Sequence[Label]]],
+    costs: DecoderCosts | None = None,
+    with_missing: bool = True,
+) -> dict[str, Scores]:
+    """LOQO scored against the bank's labels ("bank") and against each other set of labels for the same
+    sentences (question id -> one label per sentence), with the same 36 trained labellers."""
     stories = training_stories(bank)
-    truth: list[Label] = []
-    pred: list[Label] = []
-    hits = trials = alarms = 0
+    sets = {"bank": {q.id: answer_story(q).labels for q in bank.questions}} | dict(other_labels)
+    truth: dict[str, list[Label]] = {name: [] for name in sets}
+    pred: dict[str, list[Label]] = {name: [] for name in sets}
+    counts = {name: [0, 0, 0] for name in sets}  # hits, trials, alarms
     for q in bank.questions:
         labeller = StarLabeller.train([s for s in stories if s.group != q.id], costs)
-        answer = answer_story(q)
-        truth += answer.labels
-        if with_missing:
-            full, h, n, alarm = _missing_trials(labeller, answer)
-            hits, trials, alarms = hits + h, trials + n, alarms + alarm
-        else:
-            full = labeller.label_texts(answer.texts)
-        pred += full
-    if not with_missing:
-        return _scores(truth, pred, None, None)
-    return _scores(truth, pred, hits / trials, alarms / len(bank.questions))
+        texts = answer_story(q).texts
+        for name, labels in sets.items():
+            answer = Story(texts, tuple(labels[q.id]), q.id)
+            truth[name] += answer.labels
+            if with_missing:
+                full, h, n, alarm = _missing_trials(labeller, answer)
+                c = counts[name]
+                c[0], c[1], c[2] = c[0] + h, c[1] + n, c[2] + alarm
+            else:
+                full = labeller.label_texts(texts)
+            pred[name] += full
+    n_q = len(bank.questions)
+    return {
+        name: _scores(truth[name], pred[name], c[0] / c[1], c[2] / n_q)
+        if with_missing
+        else _scores(truth[name], pred[name], None, None)
+        for name, c in counts.items()
+    }
+
+
+def agreement(a: Sequence[Label], b: Sequence[Label]) -> tuple[float, float]:
+    """Share of sentences two sets of labels agree on, and Cohen's kappa (agreement beyond chance)."""
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    chance = sum((a.count(lab) / n) * (b.count(lab) / n) for lab in LABELS)
+    return observed, (observed - chance) / (1 - chance) if chance < 1 else 1.0
+
+
+def load_labels(path: Path) -> dict[str, list[Label]]:
+    data: dict[str, dict[str, list[Label]]] = json.loads(path.read_text(encoding="utf-8"))
+    return data["labels"]
 
 
 def load_answers(path: Path) -> list[dict[str, Any]]:
