@@ -114,16 +114,13 @@ def test_practice_loop_from_question_to_feedback(
     print(f"\nStop -> feedback on screen: {result.stop_to_feedback_s:.2f} s")
 
     # A feedback point with a time jumps to that place in the recording.
-    timed = [
-        fb.points.item(i)
-        for i in range(fb.points.count())
-        if fb.points.item(i).data(Qt.ItemDataRole.UserRole) is not None
-    ]
+    timed = [i for i in range(fb.points.count()) if fb.points.moment(i) is not None]
     assert timed, "feedback points carry the moment they refer to"
     if timed:
-        at = float(timed[0].data(Qt.ItemDataRole.UserRole))
+        at = fb.points.moment(timed[0])
+        assert at is not None and f'href="{timed[0]}"' in fb.points.text(timed[0])  # the time is a link
         player = window.services.player  # type: ignore[union-attr]
-        fb.points.itemClicked.emit(timed[0])
+        fb.points.activate(timed[0])
         qtbot.waitUntil(lambda: player.is_playing() and player.current_position() >= at - 1.0, timeout=5000)
         player.stop()
 

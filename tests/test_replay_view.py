@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget
+from PySide6.QtWidgets import QFormLayout, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.analysis import sentences as sent
@@ -20,7 +20,7 @@ from app.speech.audio import decode_audio
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
 from tests.audio_utils import espeak, wav_seconds
-from ui.feedback_parts import fill_figures, side_panel
+from ui.feedback_parts import PointList, fill_figures, side_panel
 from ui.replay_view import LEAD_S, CompareView, ReplayView
 
 ANSWER = (
@@ -175,18 +175,23 @@ def test_missing_sections_are_named_once(view: ReplayView, clip: Clip) -> None:
 
 
 def test_no_figure_is_cut_off(qtbot: QtBot, clip: Clip) -> None:
-    """Long values (the fillers' caveat, several principles) wrap and stay whole in a column as small as
-    the feedback screen's at 1100 x 720: the figures scroll instead."""
+    """Long points and values (a quote, several principles) wrap and stay whole in a column as small as
+    the feedback screen's at 1100 x 720: the column scrolls instead."""
     figures = QFormLayout()
     fill_figures(figures, clip.analysis)
-    panel = side_panel(QListWidget(), QLabel("✓ went well"), figures, "Delivery")
+    points = PointList("hint")
+    points.fill(clip.analysis)
+    panel = side_panel(points, QLabel("✓ went well"), figures, "Delivery")
     qtbot.addWidget(panel)
     panel.resize(420, 360)
     panel.show()
     qtbot.waitExposed(panel)
+    labels = points.findChildren(QLabel)
+    assert len(labels) == len(clip.analysis.points) >= 2
     for row in range(figures.rowCount()):
         item = figures.itemAt(row, QFormLayout.ItemRole.FieldRole)
-        label = item.widget() if item else None
+        labels.append(item.widget() if item else None)
+    for label in labels:
         assert isinstance(label, QLabel)
         assert label.height() >= label.heightForWidth(label.width()), label.text()
 

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QGroupBox,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.analysis.analyze import Analysis
 from app.analysis.model import STAR
@@ -32,32 +24,70 @@ def legend_html() -> str:
     return f"<p>{items}</p>"
 
 
-def fill_points(points: QListWidget, good: QLabel, a: Analysis, hint: str) -> None:
-    """Numbered points with their moment (seconds from the recording's start in UserRole)."""
-    points.clear()
-    start = a.sentences[0].start if a.sentences else 0.0
-    for n, p in enumerate(a.points, 1):
-        where = f" [{clock(p.at)}]" if p.at is not None else ""
-        quote = f"\n“{p.quote}”" if p.quote else ""
-        item = QListWidgetItem(f"{n}. {p.message}{where}{quote}")
-        item.setData(Qt.ItemDataRole.UserRole, None if p.at is None else p.at + start)
-        if p.at is not None:
-            item.setToolTip(hint)
-        points.addItem(item)
-    if not a.points:
-        points.addItem(_tr("Nothing to change: a well-built answer."))
+class PointList(QWidget):
+    """The points to change, numbered, each with a link to its moment. Labels rather than a list view:
+    a list view showed long points cut, in a box of its own that scrolled inside the column."""
+
+    chosen = Signal(float)  # seconds from the recording's start
+
+    def __init__(self, hint: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hint = hint
+        self._moments: list[float | None] = []
+        self._labels: list[QLabel] = []
+        self._col = QVBoxLayout(self)
+        self._col.setContentsMargins(0, 0, 0, 0)
+        self.setAccessibleName(_tr("What to change next time"))
+
+    def fill(self, a: Analysis) -> None:
+        for label in self._labels:
+            label.deleteLater()
+        self._labels, self._moments = [], []
+        start = a.sentences[0].start if a.sentences else 0.0
+        for n, p in enumerate(a.points, 1):
+            link = f' <a href="{n - 1}">[{clock(p.at)}]</a>' if p.at is not None else ""
+            quote = f"<br><i>“{escape(p.quote)}”</i>" if p.quote else ""
+            self._add(f"{n}. {escape(p.message)}{link}{quote}", None if p.at is None else p.at + start)
+        if not a.points:
+            self._add(_tr("Nothing to change: a well-built answer."), None)
+
+    def _add(self, html: str, at: float | None) -> None:
+        label = QLabel(html, wordWrap=True, textFormat=Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        label.linkActivated.connect(lambda href: self.activate(int(href)))
+        if at is not None:
+            label.setToolTip(self._hint)
+        self._col.addWidget(label)
+        self._labels.append(label)
+        self._moments.append(at)
+
+    def count(self) -> int:
+        return len(self._labels)
+
+    def text(self, i: int) -> str:
+        return self._labels[i].text()
+
+    def moment(self, i: int) -> float | None:
+        return self._moments[i]
+
+    def activate(self, i: int) -> None:
+        """What a click on the point's time does."""
+        at = self._moments[i]
+        if at is not None:
+            self.chosen.emit(at)
+
+
+def fill_good(good: QLabel, a: Analysis) -> None:
     good.setText("\n".join(f"✓ {g}" for g in a.went_well) or "—")
 
 
 def figure_rows(a: Analysis) -> list[tuple[str, str]]:
     d = a.delivery
-    fill = f"{d.filler_count} ({(d.fillers_per_minute or 0):.1f}/min)"
-    if d.fillers_lower_bound:
-        fill += _tr(" — at least (the transcriber drops many “um”s)")
+    fillers = _tr("Fillers (at least)") if d.fillers_lower_bound else _tr("Fillers")
     return [
         (_tr("Length"), f"{clock(a.timing.total_seconds)} (target {clock(a.timing.target_seconds)})"),
         (_tr("Words per minute"), f"{(d.wpm or 0):.0f}"),
-        (_tr("Fillers"), fill),
+        (fillers, f"{d.filler_count} ({(d.fillers_per_minute or 0):.1f}/min)"),
         (_tr("Pauses over 2 s"), str(d.long_pause_count)),
         (
             _tr("“I” / “we”"),
@@ -76,25 +106,29 @@ def fill_figures(form: QFormLayout, a: Analysis) -> None:
         label = QLabel(value, wordWrap=True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(name, label)
+        if name == _tr("Fillers (at least)"):
+            label.setToolTip(_tr("The transcriber leaves out many “um”s: there were probably more."))
 
 
-def side_panel(points: QListWidget, good: QLabel, figures: QFormLayout, figures_title: str) -> QWidget:
-    """Points and what went well above, the figures below: the right-hand column of both screens."""
-    points_box = QGroupBox(_tr("Change next time"))
-    pcol = QVBoxLayout(points_box)
-    pcol.addWidget(points, 1)
-    pcol.addWidget(QLabel(_tr("<b>What went well</b>")))
-    pcol.addWidget(good)
-    figures_box = QGroupBox(figures_title)
-    # On a short window the figures scroll: squeezed, a wrapped value showed only its first line.
+def side_panel(points: PointList, good: QLabel, figures: QFormLayout, figures_title: str) -> QWidget:
+    """Points, what went well and the figures in one column that scrolls as a whole: at 1100 x 720, two
+    boxes that scrolled each on its own showed two points and three figures."""
     inner = QWidget()
-    inner.setLayout(figures)
-    scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+    col = QVBoxLayout(inner)
+    for title, part in (
+        (_tr("Change next time"), points),
+        (_tr("What went well"), good),
+        (figures_title, figures),
+    ):
+        heading = QLabel(f"<b>{escape(title)}</b>")
+        col.addWidget(heading)
+        if isinstance(part, QFormLayout):
+            col.addLayout(part)
+        else:
+            col.addWidget(part)
+        col.addSpacing(8)
+    col.addStretch(1)
+    scroll = QScrollArea(widgetResizable=True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(inner)
-    QVBoxLayout(figures_box).addWidget(scroll)
-    side = QWidget()
-    scol = QVBoxLayout(side)
-    scol.setContentsMargins(0, 0, 0, 0)
-    scol.addWidget(points_box, 3)
-    scol.addWidget(figures_box, 2)
-    return side
+    return scroll

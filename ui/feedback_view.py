@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -26,7 +24,7 @@ from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED
 from app.practice import PracticeResult
 from app.speech.playback import Player
-from ui.feedback_parts import fill_figures, fill_points, legend_html, side_panel
+from ui.feedback_parts import PointList, fill_figures, fill_good, legend_html, side_panel
 from ui.star_style import SECTION_TITLES, clock, tint
 from ui.star_timeline import Bar, StarTimeline
 
@@ -50,9 +48,7 @@ class FeedbackView(QWidget):
         self.transcript.setAccessibleName(self.tr("Your answer, coloured by STAR section"))
         self.reference = QTextBrowser()
         self.reference.setAccessibleName(self.tr("Reference answer, coloured by STAR section"))
-        self.points = QListWidget()
-        self.points.setWordWrap(True)
-        self.points.setAccessibleName(self.tr("What to change next time"))
+        self.points = PointList(self.tr("Click to see and hear this moment"))
         self.good = QLabel(wordWrap=True)
         self.figures = QFormLayout()
         self.play = QPushButton(self.tr("Play recording (P)"))
@@ -81,8 +77,7 @@ class FeedbackView(QWidget):
         col.addWidget(main, 1)
         col.addLayout(buttons)
 
-        self.points.itemActivated.connect(self._jump)
-        self.points.itemClicked.connect(self._jump)
+        self.points.chosen.connect(self._jump)
         self.transcript.anchorClicked.connect(self._anchor)
         self.play.clicked.connect(self._toggle_play)
         self.try_again.clicked.connect(self.again)
@@ -151,7 +146,8 @@ class FeedbackView(QWidget):
         return f"<h3>{self.tr('Reference answer')}</h3><p style='line-height:140%'>{rows}</p>"
 
     def _points(self, a: Analysis) -> None:
-        fill_points(self.points, self.good, a, self.tr("Click to see and hear this moment"))
+        self.points.fill(a)
+        fill_good(self.good, a)
 
     def _figures(self, a: Analysis) -> None:
         fill_figures(self.figures, a)
@@ -166,13 +162,10 @@ class FeedbackView(QWidget):
                 return i
         return 0
 
-    @Slot(QListWidgetItem)
-    def _jump(self, item: QListWidgetItem) -> None:
-        at = item.data(Qt.ItemDataRole.UserRole)
-        if at is None:
-            return
-        self.transcript.scrollToAnchor(f"s{self.sentence_at(float(at))}")
-        self._play_from(float(at))
+    @Slot(float)
+    def _jump(self, at: float) -> None:
+        self.transcript.scrollToAnchor(f"s{self.sentence_at(at)}")
+        self._play_from(at)
 
     @Slot(QUrl)
     def _anchor(self, url: QUrl) -> None:

@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSlider,
     QSplitter,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.speech.playback import Player
-from ui.feedback_parts import fill_figures, fill_points, legend_html, side_panel
+from ui.feedback_parts import PointList, fill_figures, fill_good, legend_html, side_panel
 from ui.replay_compare import CompareView
 from ui.replay_transcript import ReplayTranscript
 from ui.star_style import SECTION_TITLES, clock
@@ -80,9 +78,7 @@ class ReplayView(QWidget):
         self.no_audio.hide()
 
         self.transcript = ReplayTranscript()
-        self.points = QListWidget()
-        self.points.setWordWrap(True)
-        self.points.setAccessibleName(self.tr("What to change next time"))
+        self.points = PointList(self.tr("Click to hear this moment"))
         self.good = QLabel(wordWrap=True)
         self.figures = QFormLayout()
         self.figures.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -116,8 +112,7 @@ class ReplayView(QWidget):
         self.slider.sliderReleased.connect(lambda: self.seek(self.slider.value() / 1000))
         self.slider.actionTriggered.connect(self._slider_action)
         self.transcript.anchorClicked.connect(self._anchor)
-        self.points.itemClicked.connect(self._point)
-        self.points.itemActivated.connect(self._point)
+        self.points.chosen.connect(self._point)
         player.position.connect(self._on_position)
         player.duration_changed.connect(self._on_duration)
         player.started.connect(self._on_started)
@@ -157,7 +152,8 @@ class ReplayView(QWidget):
         self._show_position(0.0)
 
     def _fill_points(self, a: Analysis) -> None:
-        fill_points(self.points, self.good, a, self.tr("Click to hear this moment"))
+        self.points.fill(a)
+        fill_good(self.good, a)
 
     def _fill_figures(self, a: Analysis) -> None:
         fill_figures(self.figures, a)
@@ -320,11 +316,9 @@ class ReplayView(QWidget):
         i = int(url.toString().lstrip("s") or 0)
         self.play_from(max(0.0, self.analysis.sentences[i].start - LEAD_S))
 
-    @Slot(QListWidgetItem)
-    def _point(self, item: QListWidgetItem) -> None:
-        at = item.data(Qt.ItemDataRole.UserRole)
-        if at is not None:
-            self.play_from(max(0.0, float(at) - LEAD_S))
+    @Slot(float)
+    def _point(self, at: float) -> None:
+        self.play_from(max(0.0, at - LEAD_S))
 
     def hideEvent(self, event: object) -> None:
         if self._ours and self.player.is_playing():
