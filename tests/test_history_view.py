@@ -84,3 +84,24 @@ def test_delete_one_after_confirmation(
     assert view.table.rowCount() == 2 and not audio.exists()
     view.delete_all()
     assert view.table.rowCount() == 0 and view.empty.isVisible()
+
+
+def test_chart_labels_are_whole(qtbot: QtBot, window: MainWindow, screenshot_dir: Path) -> None:
+    """At 1100 x 720 every axis label has room to read in full: filled while the page was hidden, the
+    pace chart once left its words-per-minute labels room for "1…", and six dates each showed "16 N…"."""
+    from PySide6.QtGui import QFontMetricsF
+
+    window.resize(1100, 720)
+    window.stats_action.trigger()
+    stats = window.stats_view
+    qtbot.waitUntil(lambda: stats.pace_chart.view.isVisible())
+    qtbot.wait(200)  # the charts lay out on the next turns of the event loop
+    window.grab().save(str(screenshot_dir / "stats-1100.png"))
+    lefts = []
+    for chart in (stats.length_chart, stats.pace_chart):
+        c = chart.chart
+        lefts.append(c.plotArea().left() - c.margins().left())
+        dates = QFontMetricsF(chart.x.labelsFont()).horizontalAdvance("30 Sep")
+        assert c.plotArea().width() / (chart.x.tickCount() - 1) > dates * 1.2, c.title()
+    # Both left axes carry three-digit labels under a one-line title: the same room is needed for each.
+    assert lefts[1] >= lefts[0] - 1, lefts

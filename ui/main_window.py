@@ -255,8 +255,10 @@ class MainWindow(QMainWindow):
     def show_stats(self) -> None:
         if self.services is None:
             return
-        self.stats_view.refresh()
+        # Shown first, then filled: filled while hidden, the charts kept axis label room for their
+        # never-laid-out size and cut "150" to "1…".
         self.pages.setCurrentWidget(self.stats_view)
+        self.stats_view.refresh()
 
     @Slot(str, object, object)
     def _replay(self, title: str, analysis: object, audio: object) -> None:

@@ -65,7 +65,7 @@ def _line(name: str, color: str, width: float = 2.0, dashed: bool = False) -> QL
 def _date_axis() -> QDateTimeAxis:
     axis = QDateTimeAxis()
     axis.setFormat("d MMM")
-    axis.setTickCount(6)
+    axis.setTickCount(4)  # 6 "16 Nov" labels did not fit a third of a 1100-pixel window: "16 N…"
     return axis
 
 
