@@ -355,7 +355,8 @@ def bench_history(n: int = 5000, runs: int = 20) -> Figures:
     import wave
 
     from app.questions import builtin_bank_path, load_bank
-    from app.store import Store, generate_attempts
+    from app.sample_history import generate_attempts
+    from app.store import Store
 
     bank_ids = [q.id for q in load_bank(builtin_bank_path()).questions]
     with tempfile.TemporaryDirectory() as home:
@@ -413,7 +414,8 @@ def bench_stats(n: int = 5000) -> Figures:
     """The statistics page with 5,000 attempts: building it and its first refresh(), charts included.
     The page is a widget, and app/ imports none, so it is timed in a child process, as cold start is."""
     from app.questions import builtin_bank_path, load_bank
-    from app.store import Store, generate_attempts
+    from app.sample_history import generate_attempts
+    from app.store import Store
 
     bank_ids = [q.id for q in load_bank(builtin_bank_path()).questions]
     with tempfile.TemporaryDirectory() as home:

@@ -13,7 +13,8 @@ from pytestqt.logging import Record
 from pytestqt.qtbot import QtBot
 
 from app.questions import Bank, builtin_bank_path, load_bank
-from app.store import Store, generate_attempts
+from app.sample_history import generate_attempts
+from app.store import Store
 from ui.stats_data import series
 from ui.stats_view import COLUMNS, StatsView
 

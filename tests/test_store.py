@@ -20,9 +20,10 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
 from app.practice import PracticeResult
 from app.questions import Bank, builtin_bank_path, load_bank
+from app.sample_history import generate_attempts
 from app.speech.capture import RecordingResult
 from app.speech.transcript import Transcript
-from app.store import SCHEMA_VERSION, Store, StoreError, generate_attempts
+from app.store import SCHEMA_VERSION, Store, StoreError
 from tests.conftest import ROOT
 
 ANSWER = """Last year I led a team of five engineers at a small payments company.
