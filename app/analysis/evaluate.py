@@ -5,7 +5,7 @@
   reported as missing a section it has?
 - answers by people outside machine learning (tests/data/offdomain_answers.json), labelled by hand;
 - the same reference answers labelled by a second annotator (tests/data/bank_second_annotator.json):
-  how far two careful readers agree says how far above it a figure on the bank's labels can mean much.
+  how often two careful readers agree bounds what a figure measured on one reader's labels can mean.
 """
 
 from __future__ import annotations
@@ -114,10 +114,10 @@ def loqo_sets(
 
 def agreement(a: Sequence[Label], b: Sequence[Label]) -> tuple[float, float]:
     """Share of sentences two sets of labels agree on, and Cohen's kappa (agreement beyond chance)."""
-    n = len(a)
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    chance = sum((a.count(lab) / n) * (b.count(lab) / n) for lab in LABELS)
-    return observed, (observed - chance) / (1 - chance) if chance < 1 else 1.0
+    from sklearn.metrics import cohen_kappa_score
+
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    return observed, float(cohen_kappa_score(a, b))
 
 
 def load_labels(path: Path) -> dict[str, list[Label]]:
