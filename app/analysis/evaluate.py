@@ -47,18 +47,17 @@ def macro_f1(truth: Sequence[Label], pred: Sequence[Label]) -> float:
     return sum(f1s) / len(f1s) if f1s else 0.0
 
 
-def _missing_trials(labeller: StarLabeller, answer: Story) -> tuple[list[Label], int, int, bool]:
-    """The complete answer's labels, then: removed sections reported missing, sections removed, and
-    whether the complete answer was reported missing a section it has."""
+def _missing_trials(labeller: StarLabeller, answer: Story, full: Sequence[Label]) -> tuple[int, int, bool]:
+    """Given the complete answer's labels (`full`): removed sections reported missing, sections removed,
+    and whether the complete answer was reported missing a section it has."""
     present = [s for s in STAR if s in answer.labels]
-    full = labeller.label_texts(answer.texts)
     false_alarm = any(s in missing_sections(full) for s in present)
     hits = 0
     for removed in present:
         kept = answer.without(removed)
         if kept.texts and removed in missing_sections(labeller.label_texts(kept.texts)):
             hits += 1
-    return full, hits, len(present), false_alarm
+    return hits, len(present), false_alarm
 
 
 def _scores(
@@ -93,16 +92,15 @@ def loqo_sets(
     for q in bank.questions:
         labeller = StarLabeller.train([s for s in stories if s.group != q.id], costs)
         texts = answer_story(q).texts
+        full = labeller.label_texts(texts)  # the same whichever labels it is scored against
         for name, labels in sets.items():
             answer = Story(texts, tuple(labels[q.id]), q.id)
             truth[name] += answer.labels
+            pred[name] += full
             if with_missing:
-                full, h, n, alarm = _missing_trials(labeller, answer)
+                h, n, alarm = _missing_trials(labeller, answer, full)
                 c = counts[name]
                 c[0], c[1], c[2] = c[0] + h, c[1] + n, c[2] + alarm
-            else:
-                full = labeller.label_texts(texts)
-            pred[name] += full
     n_q = len(bank.questions)
     return {
         name: _scores(truth[name], pred[name], c[0] / c[1], c[2] / n_q)
