@@ -20,7 +20,7 @@ from app.speech.audio import decode_audio
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
 from tests.audio_utils import espeak, wav_seconds
-from ui.feedback_parts import PointList, fill_figures, side_panel
+from ui.feedback_parts import SidePanel
 from ui.replay_view import LEAD_S, CompareView, ReplayView
 
 ANSWER = (
@@ -177,11 +177,9 @@ def test_missing_sections_are_named_once(view: ReplayView, clip: Clip) -> None:
 def test_no_figure_is_cut_off(qtbot: QtBot, clip: Clip) -> None:
     """Long points and values (a quote, several principles) wrap and stay whole in a column as small as
     the feedback screen's at 1100 x 720: the column scrolls instead."""
-    figures = QFormLayout()
-    fill_figures(figures, clip.analysis)
-    points = PointList("hint")
-    points.fill(clip.analysis)
-    panel = side_panel(points, QLabel("✓ went well"), figures, "Delivery")
+    panel = SidePanel("Delivery", "hint")
+    panel.show_analysis(clip.analysis)
+    points, figures = panel.points, panel.figures
     qtbot.addWidget(panel)
     panel.resize(420, 360)
     panel.show()

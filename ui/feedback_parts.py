@@ -77,10 +77,6 @@ class PointList(QWidget):
             self.chosen.emit(at)
 
 
-def fill_good(good: QLabel, a: Analysis) -> None:
-    good.setText("\n".join(f"✓ {g}" for g in a.went_well) or "—")
-
-
 def figure_rows(a: Analysis) -> list[tuple[str, str]]:
     d = a.delivery
     fillers = _tr("Fillers (at least)") if d.fillers_lower_bound else _tr("Fillers")
@@ -99,36 +95,46 @@ def figure_rows(a: Analysis) -> list[tuple[str, str]]:
     ]  # missing sections are in the header above, in bold
 
 
-def fill_figures(form: QFormLayout, a: Analysis) -> None:
-    while form.rowCount():
-        form.removeRow(0)
-    for name, value in figure_rows(a):
-        label = QLabel(value, wordWrap=True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(name, label)
-        if name == _tr("Fillers (at least)"):
-            label.setToolTip(_tr("The transcriber leaves out many “um”s: there were probably more."))
-
-
-def side_panel(points: PointList, good: QLabel, figures: QFormLayout, figures_title: str) -> QWidget:
+class SidePanel(QScrollArea):
     """Points, what went well and the figures in one column that scrolls as a whole: at 1100 x 720, two
-    boxes that scrolled each on its own showed two points and three figures."""
-    inner = QWidget()
-    col = QVBoxLayout(inner)
-    for title, part in (
-        (_tr("Change next time"), points),
-        (_tr("What went well"), good),
-        (figures_title, figures),
-    ):
-        heading = QLabel(f"<b>{escape(title)}</b>")
-        col.addWidget(heading)
-        if isinstance(part, QFormLayout):
-            col.addLayout(part)
-        else:
-            col.addWidget(part)
-        col.addSpacing(8)
-    col.addStretch(1)
-    scroll = QScrollArea(widgetResizable=True)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(inner)
-    return scroll
+    boxes that scrolled each on its own showed two points and three figures. The right-hand column of
+    the feedback and replay screens."""
+
+    def __init__(
+        self, figures_title: str, hint: str, wrap_long_rows: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, widgetResizable=True)
+        self.points = PointList(hint)
+        self.good = QLabel(wordWrap=True)
+        self.figures = QFormLayout()
+        if wrap_long_rows:
+            self.figures.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        inner = QWidget()
+        col = QVBoxLayout(inner)
+        for title, part in (
+            (_tr("Change next time"), self.points),
+            (_tr("What went well"), self.good),
+            (figures_title, self.figures),
+        ):
+            col.addWidget(QLabel(f"<b>{escape(title)}</b>"))
+            if isinstance(part, QFormLayout):
+                col.addLayout(part)
+            else:
+                col.addWidget(part)
+            col.addSpacing(8)
+        col.addStretch(1)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(inner)
+
+    def show_analysis(self, a: Analysis) -> None:
+        self.points.fill(a)
+        self.good.setText("\n".join(f"✓ {g}" for g in a.went_well) or "—")
+        form = self.figures
+        while form.rowCount():
+            form.removeRow(0)
+        for name, value in figure_rows(a):
+            label = QLabel(value, wordWrap=True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(name, label)
+            if name == _tr("Fillers (at least)"):
+                label.setToolTip(_tr("The transcriber leaves out many “um”s: there were probably more."))

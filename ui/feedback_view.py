@@ -8,7 +8,6 @@ from html import escape
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,7 +23,7 @@ from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED
 from app.practice import PracticeResult
 from app.speech.playback import Player
-from ui.feedback_parts import PointList, fill_figures, fill_good, legend_html, side_panel
+from ui.feedback_parts import SidePanel, legend_html
 from ui.star_style import SECTION_TITLES, clock, tint
 from ui.star_timeline import Bar, StarTimeline
 
@@ -48,21 +47,18 @@ class FeedbackView(QWidget):
         self.transcript.setAccessibleName(self.tr("Your answer, coloured by STAR section"))
         self.reference = QTextBrowser()
         self.reference.setAccessibleName(self.tr("Reference answer, coloured by STAR section"))
-        self.points = PointList(self.tr("Click to see and hear this moment"))
-        self.good = QLabel(wordWrap=True)
-        self.figures = QFormLayout()
+        self.side = SidePanel(self.tr("Delivery"), self.tr("Click to see and hear this moment"))
+        self.points = self.side.points
         self.play = QPushButton(self.tr("Play recording (P)"))
         self.try_again = QPushButton(self.tr("Try again (Ctrl+Enter)"))
         self.back_button = QPushButton(self.tr("Back to questions (Alt+←)"))
-
-        side = side_panel(self.points, self.good, self.figures, self.tr("Delivery"))
 
         texts = QSplitter(Qt.Orientation.Vertical)
         texts.addWidget(self.transcript)
         texts.addWidget(self.reference)
         main = QSplitter()
         main.addWidget(texts)
-        main.addWidget(side)
+        main.addWidget(self.side)
         main.setSizes([640, 420])
 
         buttons = QHBoxLayout()
@@ -105,8 +101,7 @@ class FeedbackView(QWidget):
         self._timeline(a)
         self.transcript.setHtml(self._answer_html(a))
         self.reference.setHtml(self._reference_html(result))
-        self._points(a)
-        self._figures(a)
+        self.side.show_analysis(a)
 
     def _timeline(self, a: Analysis) -> None:
         t = a.timing
@@ -144,13 +139,6 @@ class FeedbackView(QWidget):
             for text, lab in answer_sentences(result.question)
         )
         return f"<h3>{self.tr('Reference answer')}</h3><p style='line-height:140%'>{rows}</p>"
-
-    def _points(self, a: Analysis) -> None:
-        self.points.fill(a)
-        fill_good(self.good, a)
-
-    def _figures(self, a: Analysis) -> None:
-        fill_figures(self.figures, a)
 
     # ----------------------------------------------------------------- interaction
 

@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSlider,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.speech.playback import Player
-from ui.feedback_parts import PointList, fill_figures, fill_good, legend_html, side_panel
+from ui.feedback_parts import SidePanel, legend_html
 from ui.replay_compare import CompareView
 from ui.replay_transcript import ReplayTranscript
 from ui.star_style import SECTION_TITLES, clock
@@ -78,10 +77,8 @@ class ReplayView(QWidget):
         self.no_audio.hide()
 
         self.transcript = ReplayTranscript()
-        self.points = PointList(self.tr("Click to hear this moment"))
-        self.good = QLabel(wordWrap=True)
-        self.figures = QFormLayout()
-        self.figures.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.side = SidePanel(self.tr("Figures"), self.tr("Click to hear this moment"), wrap_long_rows=True)
+        self.points, self.figures = self.side.points, self.side.figures
 
         transport = QHBoxLayout()
         for w in (self.play_button, self.back_button, self.slider, self.time_label, self.forward_button):
@@ -90,10 +87,9 @@ class ReplayView(QWidget):
         transport.addWidget(speed_label)
         transport.addWidget(self.speed)
 
-        side = side_panel(self.points, self.good, self.figures, self.tr("Figures"))
         main = QSplitter()
         main.addWidget(self.transcript)
-        main.addWidget(side)
+        main.addWidget(self.side)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
 
@@ -141,8 +137,7 @@ class ReplayView(QWidget):
             f"(target {clock(t.target_seconds)}) · missing: <b>{escape(missing)}</b></p>"
         )
         self.transcript.set_sentences(analysis.sentences, self.tr("Your answer"))
-        self._fill_points(analysis)
-        self._fill_figures(analysis)
+        self.side.show_analysis(analysis)
         has_audio = self.audio_path is not None
         for w in (self.play_button, self.back_button, self.forward_button, self.slider, self.speed):
             w.setEnabled(has_audio)
@@ -150,13 +145,6 @@ class ReplayView(QWidget):
         end = analysis.sentences[-1].end if analysis.sentences else 0.0
         self._set_length(max(end, t.total_seconds))
         self._show_position(0.0)
-
-    def _fill_points(self, a: Analysis) -> None:
-        self.points.fill(a)
-        fill_good(self.good, a)
-
-    def _fill_figures(self, a: Analysis) -> None:
-        fill_figures(self.figures, a)
 
     # ----------------------------------------------------------------- transport
 
