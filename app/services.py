@@ -56,7 +56,7 @@ class Services:
         return cls(settings, speaker, player, reader, practice, store, notices)
 
     def start_background_loading(self) -> None:
-        """The Whisper model and the STAR labeller (2.5 s to train once, 0.8 s from the cache) get ready
+        """The Whisper model and the STAR labeller (3.3 s to train once, 0.7 s from the cache) get ready
         before the first Stop."""
         self.practice.load_model()
         bank = self.practice.bank

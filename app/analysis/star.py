@@ -319,7 +319,7 @@ def model_key(stories: Sequence[Story], costs: DecoderCosts) -> str:
 def load_or_train(
     stories: Sequence[Story], cache: Path | None, costs: DecoderCosts | None = None
 ) -> StarLabeller:
-    """Training takes ~2 s in a fresh process; a labeller saved before loads in ~0.3 s. A cache file
+    """Training takes ~3 s in a fresh process; a labeller saved before loads in ~0.7 s. A cache file
     that cannot be read is trained again and replaced, never an error."""
     import logging
     import pickle
