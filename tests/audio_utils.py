@@ -14,6 +14,8 @@ from types import TracebackType
 
 import numpy as np
 import numpy.typing as npt
+from PySide6.QtCore import SignalInstance
+from pytestqt.qtbot import QtBot
 
 RATE = 16_000
 Samples = npt.NDArray[np.float32]
@@ -37,6 +39,15 @@ def wav_seconds(path: Path) -> float:
 
 def rms(x: Samples) -> float:
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
+
+
+def sound_span(x: Samples, floor: float = 0.01, frame_s: float = 0.02) -> float:
+    """Seconds from the first to the last 20 ms frame louder than `floor` (RMS): how long a clip
+    sounded on the speakers, read from the samples, not from the clock."""
+    n = int(frame_s * RATE)
+    frames = x[: len(x) // n * n].reshape(-1, n)
+    loud = np.flatnonzero(np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1)) > floor)
+    return float((loud[-1] - loud[0] + 1) * frame_s) if len(loud) else 0.0
 
 
 def best_match(ref: Samples, rec: Samples) -> tuple[float, float]:
@@ -84,6 +95,12 @@ class MonitorRecording:
             time.sleep(0.01)
         raise RuntimeError(f"parecord did not start recording {self.device} within 5 s")
 
+    def wait_more(self, qtbot: QtBot, seconds: float) -> None:
+        """Until `seconds` more of sound have reached the file: what the player has sent is still on
+        its way through the sink when the player says it has finished."""
+        target = self.path.stat().st_size + int(seconds * 48_000 * 4)
+        qtbot.waitUntil(lambda: self.path.stat().st_size >= target, timeout=10_000)
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
@@ -122,6 +139,28 @@ def explain_mismatch(ref_path: Path, rec_path: Path, keep_in: Path) -> str:
 
 
 # --------------------------------------------------------------------------- the user speaking
+
+
+class RecordedClock:
+    """Seconds of audio a recorder has written, from its `elapsed` signal.
+
+    Tests wait for audio to arrive ("half a second of silence, then speak"), not for the wall clock,
+    so a slow or busy machine only makes them take longer.
+    """
+
+    def __init__(self, elapsed: SignalInstance) -> None:
+        self.seconds = 0.0
+        elapsed.connect(self._update)
+
+    def _update(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def wait_until(self, qtbot: QtBot, seconds: float, timeout_ms: int = 30_000) -> None:
+        qtbot.waitUntil(lambda: self.seconds >= seconds, timeout=timeout_ms)
+
+    def wait_more(self, qtbot: QtBot, seconds: float, timeout_ms: int = 30_000) -> None:
+        self.wait_until(qtbot, self.seconds + seconds, timeout_ms)
+
 
 # The devices scripts/headless.sh creates, in the order they depend on each other.
 MODULES = {

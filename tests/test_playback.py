@@ -5,15 +5,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.speech.playback import MAX_SPEED, MIN_SPEED, Player, QtPlayer
-from tests.audio_utils import MonitorRecording, correlate_files, explain_mismatch, wav_seconds
+from tests.audio_utils import (
+    MonitorRecording,
+    correlate_files,
+    explain_mismatch,
+    load_mono16k,
+    rms,
+    sound_span,
+)
 from tests.conftest import ARTIFACTS, ROOT
 
 TEXT = "Describe a situation where you had to meet a tight deadline. How did you manage it?"
@@ -42,37 +49,46 @@ def test_plays_to_the_end_and_is_heard(qtbot: QtBot, player: QtPlayer, clip: Pat
     positions: list[float] = []
     player.position.connect(positions.append)
     recording = tmp_path / "speakers.wav"
-    with MonitorRecording(recording):
+    with MonitorRecording(recording) as monitor:
         with qtbot.waitSignal(player.started, timeout=5000):
             _as_player(player).play(clip)
-        began = time.perf_counter()
         with qtbot.waitSignal(player.finished, timeout=15_000):
             pass
-        elapsed = time.perf_counter() - began
-        qtbot.wait(400)  # the sink's latency: the end is still on its way to the monitor
-    seconds = wav_seconds(clip)
-    assert player.duration() == pytest.approx(seconds, abs=0.05)
+        monitor.wait_more(qtbot, 0.4)
+    sent = load_mono16k(clip)
+    assert player.duration() == pytest.approx(len(sent) / 16_000, abs=0.05)
     assert positions[-1] == pytest.approx(player.duration(), abs=0.01)
     assert positions == sorted(positions)
-    assert elapsed == pytest.approx(seconds, rel=0.15)
     assert not player.is_playing()
     ncc, lag = correlate_files(clip, recording)
-    print(f"\nplayback: {seconds:.2f} s clip in {elapsed:.2f} s; monitor ncc {ncc:.3f}, lag {lag:.3f} s")
+    heard = sound_span(load_mono16k(recording))
+    print(
+        f"\nplayback: {sound_span(sent):.2f} s of sound sent, {heard:.2f} s heard; ncc {ncc:.3f}, lag {lag:.3f} s"
+    )
     assert ncc >= 0.9, explain_mismatch(clip, recording, ARTIFACTS / "audio")
     assert lag >= 0
+    # at 1x the speakers sound for as long as the clip does: nothing dropped, nothing stretched
+    assert heard == pytest.approx(sound_span(sent), abs=0.1)
 
 
-def test_pause_holds_the_position_and_resume_continues(qtbot: QtBot, player: QtPlayer, clip: Path) -> None:
+def test_pause_holds_the_position_and_resume_continues(
+    qtbot: QtBot, player: QtPlayer, clip: Path, tmp_path: Path
+) -> None:
     finished: list[bool] = []
     player.finished.connect(lambda: finished.append(True))
-    player.play(clip)
-    qtbot.waitUntil(lambda: player.current_position() >= 0.5, timeout=5000)
-    player.pause()
-    qtbot.waitUntil(lambda: not player.is_playing(), timeout=2000)
-    held = player.current_position()
-    qtbot.wait(600)
+    with MonitorRecording(tmp_path / "speakers.wav") as monitor:
+        player.play(clip)
+        qtbot.waitUntil(lambda: player.current_position() >= 0.5, timeout=5000)
+        player.pause()
+        qtbot.waitUntil(lambda: not player.is_playing(), timeout=2000)
+        held = player.current_position()
+        monitor.wait_more(qtbot, 0.5)  # what was already on its way to the speakers
+        paused_from = monitor.path.stat().st_size
+        monitor.wait_more(qtbot, 0.6)
     assert player.current_position() == pytest.approx(held, abs=0.05)
     assert finished == []
+    pcm = monitor.path.read_bytes()[paused_from:]
+    assert rms(np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2") / 32768.0) < 0.001, "still sounding"
     player.resume()
     qtbot.waitUntil(player.is_playing, timeout=2000)
     qtbot.waitUntil(lambda: player.current_position() > held + 0.3, timeout=3000)
@@ -81,34 +97,37 @@ def test_pause_holds_the_position_and_resume_continues(qtbot: QtBot, player: QtP
 
 
 def test_seek_jumps_ahead(qtbot: QtBot, player: QtPlayer, clip: Path) -> None:
+    positions: list[float] = []
     with qtbot.waitSignal(player.started, timeout=5000):
         player.play(clip)
     qtbot.waitUntil(lambda: player.duration() > 0, timeout=5000)
     target = player.duration() - 1.0
     player.seek(target)
     qtbot.waitUntil(lambda: player.current_position() >= target, timeout=3000)
-    began = time.perf_counter()
-    with qtbot.waitSignal(player.finished, timeout=5000):
+    player.position.connect(positions.append)
+    with qtbot.waitSignal(player.finished, timeout=15_000):
         pass
-    assert time.perf_counter() - began < 1.6  # one second was left, not the whole clip
+    # one second was left, not the whole clip: playback went on from the new place to the end
+    assert positions and min(positions) >= target - 0.05 and positions[-1] == pytest.approx(player.duration())
     player.seek(-3)  # clamped, stopped player: back to the start
     assert player.current_position() == pytest.approx(0.0, abs=0.05)
 
 
-def test_speed_is_clamped_and_1_5_plays_in_two_thirds_of_the_time(
-    qtbot: QtBot, player: QtPlayer, clip: Path
+def test_speed_is_clamped_and_1_5_sounds_for_two_thirds_of_the_time(
+    qtbot: QtBot, player: QtPlayer, clip: Path, tmp_path: Path
 ) -> None:
     assert player.set_speed(3.0) == MAX_SPEED == 1.5
     assert player.set_speed(0.1) == MIN_SPEED == 0.75
     assert player.set_speed(1.5) == 1.5
     assert player.speed() == pytest.approx(1.5)
-    with qtbot.waitSignal(player.started, timeout=5000):
-        player.play(clip)
-    began = time.perf_counter()
-    with qtbot.waitSignal(player.finished, timeout=15_000):
-        pass
-    ratio = (time.perf_counter() - began) / wav_seconds(clip)
-    print(f"\nspeed 1.5: played in {ratio:.3f} of the clip's length (1/1.5 = 0.667)")
+    with MonitorRecording(tmp_path / "speakers.wav") as monitor:
+        with qtbot.waitSignal(player.started, timeout=5000):
+            player.play(clip)
+        with qtbot.waitSignal(player.finished, timeout=15_000):
+            pass
+        monitor.wait_more(qtbot, 0.4)
+    ratio = sound_span(load_mono16k(monitor.path)) / sound_span(load_mono16k(clip))
+    print(f"\nspeed 1.5: sounded for {ratio:.3f} of the clip's length (1/1.5 = 0.667)")
     assert ratio == pytest.approx(1 / 1.5, abs=0.08)
 
 
@@ -130,6 +149,21 @@ def test_unreadable_file_is_reported_plainly(qtbot: QtBot, player: QtPlayer, tmp
         "The audio file answer.wav cannot be played: it is damaged or not in a format that can be decoded."
     ]
     assert not player.is_playing()
+
+
+def test_switching_files_quickly_never_freezes(
+    qtbot: QtBot, player: QtPlayer, clip: Path, tmp_path: Path
+) -> None:
+    """Playing another file while the first is starting: QMediaPlayer.stop() called with Python's lock
+    held froze the app for good within 18-82 rounds (FFmpeg's thread waited for that lock)."""
+    for _ in range(100):
+        with qtbot.waitSignal(player.duration_changed, timeout=5000):
+            player.play(clip)
+        with qtbot.waitSignal(player.error, timeout=5000):
+            player.play(tmp_path / "gone.wav")
+    with qtbot.waitSignal(player.started, timeout=5000):
+        player.play(clip)
+    assert player.is_playing()
 
 
 def test_missing_file_is_reported_plainly(qtbot: QtBot, player: QtPlayer, clip: Path, tmp_path: Path) -> None:
