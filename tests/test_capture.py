@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,14 @@ from pytestqt.qtbot import QtBot
 from app.speech.audio import SAMPLE_RATE
 from app.speech.capture import Recorder, RecordingResult, _Converter
 from app.speech.wavfile import PARTIAL_SUFFIX, read_wav_int16, recover_recordings
-from tests.audio_utils import best_match, espeak, feed, restore_devices, unplug_all_inputs
+from tests.audio_utils import (
+    RecordedClock,
+    best_match,
+    espeak,
+    feed,
+    restore_devices,
+    unplug_all_inputs,
+)
 from tests.audio_utils import load_mono16k as load
 from tests.conftest import ROOT
 
@@ -46,13 +52,14 @@ def _record(
     qtbot: QtBot, rec: Recorder, path: Path, play: Path | None, extra_s: float = 0.4
 ) -> RecordingResult:
     """Start recording, speak `play` into the microphone after a pause, stop once it has been said."""
+    clock = RecordedClock(rec.elapsed)
     rec.start(path)
     qtbot.waitUntil(lambda: path.with_name(path.stem + PARTIAL_SUFFIX).exists(), timeout=5000)
-    qtbot.wait(600)
+    clock.wait_until(qtbot, 0.6)
     if play is not None:
         player = feed(play)
         qtbot.waitUntil(lambda: player.poll() is not None, timeout=60_000)
-    qtbot.wait(int(extra_s * 1000))
+    clock.wait_more(qtbot, extra_s)
     with qtbot.waitSignal(rec.finished, timeout=10_000) as blocker:
         rec.stop()
     result = blocker.args[0]
@@ -113,10 +120,11 @@ def test_device_lost_mid_answer_keeps_the_audio(
     errors: list[str] = []
     recorder.error.connect(errors.append)
     path = tmp_path / "lost.wav"
+    clock = RecordedClock(recorder.elapsed)
     recorder.start(path)
-    qtbot.wait(500)
+    clock.wait_until(qtbot, 0.5)
     player = feed(answer_wav)
-    qtbot.wait(2500)
+    clock.wait_more(qtbot, 2.5)
     with qtbot.waitSignal(recorder.finished, timeout=15_000) as blocker:
         unplug_all_inputs()
     player.wait(30)
@@ -181,8 +189,9 @@ def test_unwritable_recording_folder_is_a_clear_error(
 
 
 def test_abort_keeps_nothing(qtbot: QtBot, recorder: Recorder, tmp_path: Path) -> None:
+    clock = RecordedClock(recorder.elapsed)
     recorder.start(tmp_path / "gone.wav")
-    qtbot.wait(800)
+    clock.wait_until(qtbot, 0.8)
     with qtbot.waitSignal(recorder.finished, timeout=5000) as blocker:
         recorder.abort()
     assert blocker.args[0] is None
@@ -215,10 +224,10 @@ def test_crash_mid_answer_leaves_a_recoverable_recording(answer_wav: Path, tmp_p
         text=True,
     ) as proc:
         assert proc.stdout is not None
-        proc.stdout.readline()  # recording has begun
-        time.sleep(0.5)
+        recorded = (float(line) for line in proc.stdout)  # seconds of audio written so far
+        next(s for s in recorded if s >= 0.5)
         player = feed(answer_wav)
-        time.sleep(3.0)
+        next(s for s in recorded if s >= 3.5)
         os.kill(proc.pid, signal.SIGKILL)  # no chance to close the file
         proc.wait(10)
     player.wait(30)

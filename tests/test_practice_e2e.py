@@ -16,7 +16,7 @@ from app.practice import Phase, PracticeResult
 from app.questions import builtin_bank_path, load_bank, load_bank_or_builtin
 from app.services import Services
 from app.settings import Settings
-from tests.audio_utils import MonitorRecording, correlate_files, espeak, feed
+from tests.audio_utils import MonitorRecording, RecordedClock, correlate_files, espeak, feed
 from ui.main_window import MainWindow
 
 _KEYSYMS = {Qt.Key.Key_Space: "space", Qt.Key.Key_Escape: "Escape"}
@@ -72,9 +72,10 @@ def test_practice_loop_from_question_to_feedback(
     ncc, _ = correlate_files(question_wav, tmp_path / "heard.wav")
     assert ncc >= 0.9, f"question heard with correlation {ncc:.3f}"
 
+    clock = RecordedClock(practice.elapsed)
     _press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
-    qtbot.wait(500)
+    clock.wait_until(qtbot, 0.5)
     player = feed(answer)
     qtbot.waitUntil(lambda: player.poll() is not None, timeout=90_000)
     qtbot.waitUntil(lambda: bool(window.practice_view.live.toPlainText()), timeout=30_000)  # type: ignore[union-attr]
@@ -116,22 +117,22 @@ def test_practice_loop_from_question_to_feedback(
     # A feedback point with a time jumps to that place in the recording.
     timed = [i for i in range(fb.points.count()) if fb.points.moment(i) is not None]
     assert timed, "feedback points carry the moment they refer to"
-    if timed:
-        at = fb.points.moment(timed[0])
-        assert at is not None and f'href="{timed[0]}"' in fb.points.text(timed[0])  # the time is a link
-        player = window.services.player  # type: ignore[union-attr]
-        fb.points.activate(timed[0])
-        qtbot.waitUntil(lambda: player.is_playing() and player.current_position() >= at - 1.0, timeout=5000)
-        player.stop()
+    at = fb.points.moment(timed[0])
+    assert at is not None and f'href="{timed[0]}"' in fb.points.text(timed[0])  # the time is a link
+    replay = window.services.player  # type: ignore[union-attr]
+    fb.points.activate(timed[0])
+    qtbot.waitUntil(lambda: replay.is_playing() and replay.current_position() >= at - 1.0, timeout=5000)
+    replay.stop()
 
 
 def test_nothing_heard_is_said_plainly(qtbot: QtBot, window: MainWindow, screenshot_dir: Path) -> None:
     practice = window.services.practice  # type: ignore[union-attr]
     window.practise("q02")
     qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
+    clock = RecordedClock(practice.elapsed)
     _press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
-    qtbot.wait(2500)
+    clock.wait_until(qtbot, 2.5)
     with qtbot.waitSignal(practice.error, timeout=30_000) as err:
         _press(qtbot, window, Qt.Key.Key_Space)
     assert err.args[0].startswith("Nothing was heard in that answer")
@@ -145,12 +146,15 @@ def test_escape_abandons_without_saving(qtbot: QtBot, window: MainWindow) -> Non
     practice = window.services.practice  # type: ignore[union-attr]
     window.practise("q03")
     qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
+    clock = RecordedClock(practice.elapsed)
     _press(qtbot, window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
-    qtbot.wait(1000)
-    _press(qtbot, window, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=5000)
-    qtbot.wait(800)
+    clock.wait_until(qtbot, 1.0)
+    assert any(practice.recordings_dir.glob("q03-*")), "the answer is being written to disk"
+    with qtbot.waitSignal(practice.answer.finished, timeout=5000) as gone:
+        _press(qtbot, window, Qt.Key.Key_Escape)
+    assert gone.args == [None]  # the recorder kept nothing
+    assert practice.phase is Phase.READY
     assert not any(practice.recordings_dir.glob("q03-*"))
 
 

@@ -287,13 +287,13 @@ def test_voice_preview_is_heard(
     voice.voice.setCurrentIndex(voice.voice.findData("gmw/en-us"))
     voice.rate.setValue(200)
     recording = tmp_path / "speakers.wav"
-    with MonitorRecording(recording):
+    with MonitorRecording(recording) as monitor:
         qtbot.mouseClick(voice.preview, Qt.MouseButton.LeftButton)
         reader = voice.reader()
         assert reader is not None
         with qtbot.waitSignals([reader.started, reader.finished], order="strict", timeout=20_000):
             pass
-        qtbot.wait(300)  # the sink's latency: the end is still on its way to the monitor
+        monitor.wait_more(qtbot, 0.3)  # the sink's latency: the end is still on its way to the monitor
     assert (speaker.cache_dir / cache_name(SAMPLE, "gmw/en-us", 200)).is_file()
     assert speaker.voice() is None and speaker.rate() == 175, "a preview must not change the app's voice"
     assert rms(load_mono16k(recording)) > 0.01, "the speakers stayed silent"

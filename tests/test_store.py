@@ -167,7 +167,7 @@ def test_a_newer_schema_is_refused() -> None:
 
 
 KILLED_SAVE = """
-import sys, time
+import sys, threading
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from app.store import Store
@@ -177,7 +177,7 @@ result = make_result(Path({wav!r}))
 def stage(name):
     if name == {stage!r}:
         print("PAUSED", flush=True)
-        time.sleep(60)
+        threading.Event().wait()  # until the test kills this process
 store.on_stage = stage
 store.save_attempt(result, keep_audio=True)
 print("NOT KILLED", flush=True)

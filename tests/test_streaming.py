@@ -12,7 +12,7 @@ from app.speech.audio import decode_audio
 from app.speech.session import AnswerResult, AnswerSession
 from app.speech.transcribe import WhisperTranscriber
 from app.wer import word_error_rate
-from tests.audio_utils import espeak, feed
+from tests.audio_utils import RecordedClock, espeak, feed
 from tests.conftest import SHARED
 
 GETTYSBURG = SHARED / "audio" / "gettysburg_speech_only.wav"
@@ -37,11 +37,12 @@ def session(qtbot: QtBot, whisper: WhisperTranscriber) -> Iterator[AnswerSession
 def _speak_answer(
     qtbot: QtBot, session: AnswerSession, audio: Path, path: Path, timeout_s: int
 ) -> AnswerResult:
+    clock = RecordedClock(session.elapsed)
     session.start(path)
-    qtbot.wait(700)
+    clock.wait_until(qtbot, 0.7)
     player = feed(audio)
     qtbot.waitUntil(lambda: player.poll() is not None, timeout=timeout_s * 1000)
-    qtbot.wait(300)
+    clock.wait_more(qtbot, 0.3)
     with qtbot.waitSignal(session.finished, timeout=60_000) as blocker:
         session.stop()
     result = blocker.args[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,10 +57,10 @@ def test_question_is_synthesized_and_heard_on_the_speakers(
     failures: list[str] = []
     reader.failed.connect(failures.append)
     recording = tmp_path / "speakers.wav"
-    with MonitorRecording(recording):
+    with MonitorRecording(recording) as monitor:
         with qtbot.waitSignals([reader.started, reader.finished], order="strict", timeout=20_000):
             reader.ask(QUESTION)
-        qtbot.wait(400)  # the sink's latency: the end is still on its way to the monitor
+        monitor.wait_more(qtbot, 0.4)  # the sink's latency: the end is still on its way to the monitor
     assert failures == []
     wav = speaker.path_for(QUESTION)
     assert speaker.last_latency is not None and not speaker.last_latency.cached
@@ -221,13 +220,13 @@ def test_missing_pyttsx3_gives_the_reason(
         assert s.shutdown()
 
 
-def test_shutdown_is_quick_with_work_queued(qtbot: QtBot, tmp_path: Path) -> None:
+def test_shutdown_drops_queued_work(qtbot: QtBot, tmp_path: Path) -> None:
+    """Closing the app does not wait for twenty questions to be spoken into files first."""
     s = Speaker(tmp_path / "cache")
     for i in range(20):
         s.synthesize(f"Question number {i}: tell me about a time you learned something new.")
-    started = time.perf_counter()
     assert s.shutdown()
-    assert time.perf_counter() - started < 2.0
+    assert len(list((tmp_path / "cache").glob("*.wav"))) < 20
     assert s.shutdown(), "a second shutdown must be harmless"
     with qtbot.waitSignal(s.failed, timeout=5000) as blocker:
         s.synthesize("One more question?")
