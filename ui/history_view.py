@@ -138,7 +138,8 @@ class HistoryView(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        return [int(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in rows]
+        items = [self.table.item(r, 0) for r in rows]
+        return [int(i.data(Qt.ItemDataRole.UserRole)) for i in items if i is not None]
 
     def analysis_of(self, attempt_id: int) -> tuple[str, Analysis, Path | None]:
         record = self.store.attempt(attempt_id)

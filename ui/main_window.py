@@ -41,7 +41,9 @@ class Banner(QWidget):
         self.setStyleSheet("#banner { background: #fff4ce; } #banner QLabel { color: #3d2c00; }")
         self.label = QLabel(text, wordWrap=True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton(text="✕", autoRaise=True)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
         close.setAccessibleName(self.tr("Dismiss message"))
         close.setToolTip(self.tr("Dismiss"))
         close.clicked.connect(self.hide)
@@ -216,7 +218,8 @@ class MainWindow(QMainWindow):
     def show_banner(self, text: str) -> None:
         if self.banner is None:
             self.banner = Banner(text)
-            layout = self.centralWidget().layout()
+            central = self.centralWidget()
+            layout = central.layout() if central is not None else None
             assert isinstance(layout, QVBoxLayout)
             layout.insertWidget(0, self.banner)
         else:

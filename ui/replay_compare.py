@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.analysis.model import STAR
-from ui.feedback_view import legend_html
+from ui.feedback_parts import legend_html
 from ui.star_style import SECTION_TITLES, clock
 from ui.star_timeline import Bar, StarTimeline
 

@@ -3,6 +3,7 @@ the reference answer at your pace, on one time scale so that lengths compare at 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -15,7 +16,7 @@ from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock
 @dataclass(frozen=True)
 class Bar:
     label: str
-    segments: list[tuple[str, float]]  # (section, seconds), in order
+    segments: Sequence[tuple[str, float]]  # (section, seconds), in order
 
 
 class StarTimeline(QWidget):
