@@ -529,18 +529,25 @@ class Store:
 
     # ------------------------------------------------------------------ reading
 
-    def attempts(self, question_id: str | None = None, limit: int | None = None) -> list[AttemptSummary]:
-        """Saved attempts, newest first."""
+    def attempts(
+        self, question_id: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[AttemptSummary]:
+        """Saved attempts, newest first; `limit` and `offset` give one page of them."""
         sql = f"SELECT {_SUMMARY_COLUMNS} {_FROM} WHERE a.status = 'complete'"
         args: list[Any] = []
         if question_id is not None:
             sql += " AND a.question_id = ?"
             args.append(question_id)
         sql += " ORDER BY a.started_at DESC, a.id DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args += [-1 if limit is None else limit, offset]
         return [_summary(r) for r in self._conn.execute(sql, args)]
+
+    def count_attempts(self) -> int:
+        """How many saved attempts there are, for "showing 200 of 5,000"."""
+        row = self._conn.execute("SELECT COUNT(*) FROM attempts WHERE status = 'complete'").fetchone()
+        return int(row[0])
 
     def attempt(self, attempt_id: int) -> AttemptRecord:
         row = self._conn.execute(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -37,10 +38,10 @@ def test_history_lists_replays_and_compares(qtbot: QtBot, window: MainWindow, sc
     window.show_history()
     view = window.history_view
     assert view.table.rowCount() == 3 and not view.empty.isVisible()
-    assert (
-        "disagreed with your manager" in view.table.item(0, 1).text()
-        or "disagreed" in view.table.item(1, 1).text()
-    )
+    # newest first: the q12 answer was saved last
+    questions = [view.table.item(r, 1).text() for r in range(3)]
+    assert "out of your comfort zone" in questions[0], questions
+    assert all("disagreed with your manager" in q for q in questions[1:]), questions
     window.grab().save(str(screenshot_dir / "history.png"))
     # The browser knows what was practised.
     texts = [window.questions._model.item(r).text() for r in range(36)]
@@ -61,11 +62,7 @@ def test_history_lists_replays_and_compares(qtbot: QtBot, window: MainWindow, sc
 
     window.stats_action.trigger()  # Ctrl+T
     assert window.pages.currentWidget() is window.stats_view
-    assert (
-        window.stats_view.figures["attempts"].text().startswith("3")
-        if hasattr(window.stats_view, "figures")
-        else True
-    )
+    qtbot.waitUntil(lambda: window.stats_view.figures["attempts"].text() == "3", timeout=5000)
 
 
 def test_delete_one_after_confirmation(
@@ -95,13 +92,53 @@ def test_chart_labels_are_whole(qtbot: QtBot, window: MainWindow, screenshot_dir
     window.stats_action.trigger()
     stats = window.stats_view
     qtbot.waitUntil(lambda: stats.pace_chart.view.isVisible())
-    qtbot.wait(200)  # the charts lay out on the next turns of the event loop
+
+    def labels_have_room() -> None:
+        lefts = []
+        for chart in (stats.length_chart, stats.pace_chart):
+            c = chart.chart
+            lefts.append(c.plotArea().left() - c.margins().left())
+            dates = QFontMetricsF(chart.x.labelsFont()).horizontalAdvance("30 Sep")
+            assert c.plotArea().width() / (chart.x.tickCount() - 1) > dates * 1.2, c.title()
+        # Both left axes carry three-digit labels under a one-line title: the same room for each.
+        assert lefts[1] >= lefts[0] - 1, lefts
+
+    # The charts lay out over the next turns of the event loop; a layout that never gives the labels
+    # room (the old bug) fails here.
+    qtbot.waitUntil(labels_have_room, timeout=5000)
     window.grab().save(str(screenshot_dir / "stats-1100.png"))
-    lefts = []
-    for chart in (stats.length_chart, stats.pace_chart):
-        c = chart.chart
-        lefts.append(c.plotArea().left() - c.margins().left())
-        dates = QFontMetricsF(chart.x.labelsFont()).horizontalAdvance("30 Sep")
-        assert c.plotArea().width() / (chart.x.tickCount() - 1) > dates * 1.2, c.title()
-    # Both left axes carry three-digit labels under a one-line title: the same room is needed for each.
-    assert lefts[1] >= lefts[0] - 1, lefts
+
+
+def test_a_long_history_opens_a_page_at_a_time(qtbot: QtBot, star_home: Path) -> None:
+    """5,000 rows took ~110 ms to fill: the screen shows the newest page and brings older ones on request
+    or when scrolled to the end, newest first throughout."""
+    from app.sample_history import generate_attempts
+    from app.store import Store
+    from ui.history_view import PAGE, HistoryView
+
+    bank = load_bank_or_builtin(None).bank
+    with Store.open() as store:
+        generate_attempts(store, 2 * PAGE + 50, [q.id for q in bank.questions], seed=5)
+        view = HistoryView(store, bank)
+        qtbot.addWidget(view)
+        view.resize(1000, 600)
+        view.show()
+        qtbot.waitExposed(view)
+        view.refresh()
+        assert view.table.rowCount() == PAGE
+        assert view.shown.text() == f"Showing the newest {PAGE} of {2 * PAGE + 50} attempts"
+        assert view.more.isVisible() and view.more.text() == f"Show older ({PAGE} more)"
+        bar = view.table.verticalScrollBar()
+        qtbot.waitUntil(lambda: bar.maximum() > 0)
+        one_page = bar.maximum()
+        view.more.click()
+        assert view.table.rowCount() == 2 * PAGE and view.more.text() == "Show older (50 more)"
+        qtbot.waitUntil(lambda: bar.maximum() > one_page)  # the table lays out its new rows
+        bar.setValue(bar.maximum())  # scrolling to the end brings the rest
+        assert view.table.rowCount() == 2 * PAGE + 50
+        assert not view.more.isVisible() and view.shown.text() == ""
+        newest = [s.started_at for s in store.attempts()]
+        shown = [s.started_at for s in view.summaries]
+        assert shown == newest  # every attempt once, in the store's order
+        ids = {view.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(view.table.rowCount())}
+        assert len(ids) == 2 * PAGE + 50

@@ -32,6 +32,9 @@ from app.store import AttemptSummary, Store, StoreError
 from ui.star_style import clock
 
 COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")
+# Rows filled per page: 5,000 rows took ~110 ms to fill and size; a page of 200 opens the screen at once,
+# and "Show older" (or scrolling to the end) brings the next.
+PAGE = 200
 
 
 class _Number(QTableWidgetItem):
@@ -67,6 +70,11 @@ class HistoryView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName(self.tr("Your attempts"))
         self.empty = QLabel(self.tr("No attempts yet: practise a question and it appears here."))
+        self.total = 0
+        self.shown = QLabel()
+        self.more = QPushButton()
+        self.more.clicked.connect(self.load_more)
+        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.buttons = {
             "replay": QPushButton(self.tr("Replay (Enter)")),
             "compare": QPushButton(self.tr("Compare two (C)")),
@@ -84,6 +92,11 @@ class HistoryView(QWidget):
         col = QVBoxLayout(self)
         col.addWidget(self.empty)
         col.addWidget(self.table, 1)
+        paging = QHBoxLayout()
+        paging.addWidget(self.shown)
+        paging.addStretch(1)
+        paging.addWidget(self.more)
+        col.addLayout(paging)
         col.addLayout(row)
 
         self.buttons["replay"].clicked.connect(self.replay_selected)
@@ -103,10 +116,31 @@ class HistoryView(QWidget):
             QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def refresh(self) -> None:
-        self.summaries = self.store.attempts()
+        """The newest page of attempts; older ones come a page at a time."""
+        self.total = self.store.count_attempts()
+        self.summaries = []
+        self.table.setRowCount(0)
+        self._append(self.store.attempts(limit=PAGE))
+        self.empty.setVisible(not self.summaries)
+        if self.summaries:
+            self.table.selectRow(0)
+
+    @Slot()
+    def load_more(self) -> None:
+        if len(self.summaries) < self.total:
+            self._append(self.store.attempts(limit=PAGE, offset=len(self.summaries)))
+
+    @Slot(int)
+    def _scrolled(self, value: int) -> None:
+        if value and value == self.table.verticalScrollBar().maximum():
+            self.load_more()
+
+    def _append(self, page: list[AttemptSummary]) -> None:
+        first = self.table.rowCount()
+        self.summaries += page
         self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(self.summaries))
-        for r, a in enumerate(self.summaries):
+        self.table.setRowCount(first + len(page))
+        for r, a in enumerate(page, start=first):
             when = datetime.fromisoformat(a.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
             question = a.question_text or self._question_text(a.question_id)
             cells = [
@@ -124,11 +158,17 @@ class HistoryView(QWidget):
             for c, item in enumerate(cells):
                 self.table.setItem(r, c, item)
         self.table.setSortingEnabled(True)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.empty.setVisible(not self.summaries)
-        if self.summaries:
-            self.table.selectRow(0)
+        if first == 0:
+            self.table.resizeColumnsToContents()
+            self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        left = self.total - len(self.summaries)
+        self.shown.setText(
+            self.tr("Showing the newest {0} of {1} attempts").format(len(self.summaries), self.total)
+            if left > 0
+            else ""
+        )
+        self.more.setText(self.tr("Show older ({0} more)").format(min(PAGE, left)))
+        self.more.setVisible(left > 0)
 
     def _question_text(self, qid: str) -> str:
         try:
