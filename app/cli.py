@@ -117,7 +117,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from app.bench import run_bench
+    from bench.runner import run_bench  # top-level, beside app/: scenarios may start the screens
 
     results = run_bench(only=args.only)
     if args.json:

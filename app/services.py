@@ -6,6 +6,7 @@ the background when `start_background_loading()` is called after the window is s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
@@ -55,12 +56,20 @@ class Services:
         store, notices = open_store()
         return cls(settings, speaker, player, reader, practice, store, notices)
 
-    def start_background_loading(self) -> None:
+    def start_background_loading(self, on_ready: Callable[[], None] | None = None) -> None:
         """The Whisper model and the STAR labeller (3.3 s to train once, 0.7 s from the cache) get ready
-        before the first Stop."""
+        before the first Stop; `on_ready` is called once both are (failures go to practice.error)."""
+        waiting = {"model", "labeller"}
+
+        def done(part: str) -> None:
+            waiting.discard(part)
+            if not waiting and on_ready is not None:
+                on_ready()
+
+        self.practice.answer.model_ready.connect(lambda: done("model"))
         self.practice.load_model()
         bank = self.practice.bank
-        run_task(lambda: default_labeller(bank), lambda _labeller: None, self.practice.error.emit)
+        run_task(lambda: default_labeller(bank), lambda _labeller: done("labeller"), self.practice.error.emit)
 
     def shutdown(self) -> None:
         self.player.stop()

@@ -277,6 +277,40 @@ def _move(src: Path, dst: Path) -> None:
         src.unlink()
 
 
+def attempt_row(result: PracticeResult, started_at: datetime) -> dict[str, Any]:
+    """The columns of one answer, without its recording: what is saved, and what the sample history
+    generator stores so that its rows are the size of real ones."""
+    transcript, analysis = result.transcript, result.analysis
+    data = analysis.to_json() if analysis is not None else None
+    delivery = analysis.delivery if analysis is not None else None
+    timing = analysis.timing if analysis is not None else None
+    return {
+        "question_id": result.question.id,
+        "started_at": started_at.isoformat(),
+        "engine": transcript.engine,
+        "model": transcript.model,
+        "duration_s": float(result.recording.seconds),
+        "total_s": timing.total_seconds if timing else transcript.audio_seconds,
+        "target_s": timing.target_seconds if timing else None,
+        "wpm": delivery.wpm if delivery else None,
+        "fillers_per_min": delivery.fillers_per_minute if delivery else None,
+        "long_pauses": delivery.long_pause_count if delivery else 0,
+        "i_count": delivery.i_count if delivery else 0,
+        "we_count": delivery.we_count if delivery else 0,
+        "quantified": int(delivery.quantified) if delivery else 0,
+        "missing": json.dumps(list(analysis.missing) if analysis else list(STAR_LABELS)),
+        "section_seconds": json.dumps(
+            {k: round(v.seconds, 2) for k, v in timing.sections.items() if v.present} if timing else {}
+        ),
+        "audio_path": None,
+        "audio_bytes": 0,
+        "audio_source": None,
+        "transcript": json.dumps(transcript.to_json(), ensure_ascii=False),
+        "analysis": None if data is None else json.dumps(data, ensure_ascii=False),
+        "question_text": result.question.question,
+    }
+
+
 class Store:
     """The practice history. Use `Store.open()`; one Store per thread."""
 
@@ -398,10 +432,6 @@ class Store:
 
     def save_attempt(self, result: PracticeResult, keep_audio: bool) -> int:
         """Store one finished answer; moves its recording into recordings/ when `keep_audio`."""
-        transcript, analysis = result.transcript, result.analysis
-        data = analysis.to_json() if analysis is not None else None
-        delivery = analysis.delivery if analysis is not None else None
-        timing = analysis.timing if analysis is not None else None
         src = result.recording.path
         keep = keep_audio and src.is_file()
         rec_dir = self.data_dir / "recordings"
@@ -410,30 +440,11 @@ class Store:
             rec_dir.mkdir(parents=True, exist_ok=True)
             inside = src.resolve().parent == rec_dir.resolve()
             rel = f"recordings/{src.name}" if inside else f"recordings/{uuid.uuid4().hex}.wav"
-        row = {
-            "question_id": result.question.id,
-            "started_at": (_now_utc() - timedelta(seconds=round(result.recording.seconds))).isoformat(),
-            "engine": transcript.engine,
-            "model": transcript.model,
-            "duration_s": float(result.recording.seconds),
-            "total_s": timing.total_seconds if timing else transcript.audio_seconds,
-            "target_s": timing.target_seconds if timing else None,
-            "wpm": delivery.wpm if delivery else None,
-            "fillers_per_min": delivery.fillers_per_minute if delivery else None,
-            "long_pauses": delivery.long_pause_count if delivery else 0,
-            "i_count": delivery.i_count if delivery else 0,
-            "we_count": delivery.we_count if delivery else 0,
-            "quantified": int(delivery.quantified) if delivery else 0,
-            "missing": json.dumps(list(analysis.missing) if analysis else list(STAR_LABELS)),
-            "section_seconds": json.dumps(
-                {k: round(v.seconds, 2) for k, v in timing.sections.items() if v.present} if timing else {}
-            ),
+        row = attempt_row(result, _now_utc() - timedelta(seconds=round(result.recording.seconds)))
+        row |= {
             "audio_path": rel,
             "audio_bytes": src.stat().st_size if keep else 0,
             "audio_source": str(src.resolve()) if keep and rel and self._abs(rel) != src else None,
-            "transcript": json.dumps(transcript.to_json(), ensure_ascii=False),
-            "analysis": None if data is None else json.dumps(data, ensure_ascii=False),
-            "question_text": result.question.question,
         }
         try:
             with self._tx() as c:

@@ -19,5 +19,5 @@ export HF_HUB_OFFLINE=1
 PY=.venv/bin/python
 echo "[test] ruff check" >&2;        $PY -m ruff check .
 echo "[test] ruff format --check" >&2; $PY -m ruff format --check .
-echo "[test] mypy (app, ui)" >&2;   $PY -m mypy
+echo "[test] mypy (app, ui, bench)" >&2; $PY -m mypy
 echo "[test] pytest" >&2;            $PY -m pytest "$@"

@@ -79,10 +79,21 @@ def run(argv: Sequence[str]) -> int:
 
         services = Services.create(loaded.bank)
         window.attach_services(services)
-        services.start_background_loading()
         if probe:
-            print("practice-ready", flush=True)
-            app.quit()
+            # The benchmark's "practice ready": the model and the labeller are loaded, so a practice
+            # could start now and its feedback be computed.
+            def ready() -> None:
+                print("practice-ready", flush=True)
+                app.quit()
+
+            def not_ready(message: str) -> None:
+                print(f"practice-failed {message}", flush=True)
+                app.quit()
+
+            services.practice.error.connect(not_ready)
+            services.start_background_loading(ready)
+        else:
+            services.start_background_loading()
 
     def failed(message: str) -> None:
         log.error("practice could not start: %s", message)

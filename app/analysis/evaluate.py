@@ -28,8 +28,10 @@ class Scores:
     accuracy: float
     macro_f1: float
     sentences: int
-    missing_recall: float | None = None
+    missing_recall: float | None = None  # None: no section was missing, nothing to find
     missing_false_alarm: float | None = None
+    missing_n: int = 0  # sections removed or really missing: the recall's denominator
+    answers: int = 0  # complete answers checked: the false alarm's denominator
 
     def to_json(self) -> dict[str, Any]:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
@@ -61,14 +63,22 @@ def _missing_trials(labeller: StarLabeller, answer: Story, full: Sequence[Label]
 
 
 def _scores(
-    truth: Sequence[Label], pred: Sequence[Label], recall: float | None, alarm: float | None
+    truth: Sequence[Label],
+    pred: Sequence[Label],
+    found: int = 0,
+    missing_n: int = 0,
+    alarms: int = 0,
+    answers: int = 0,
 ) -> Scores:
+    """Rates from counts; a rate with nothing to count is None, not 0."""
     return Scores(
         accuracy=sum(t == p for t, p in zip(truth, pred, strict=True)) / len(truth),
         macro_f1=macro_f1(truth, pred),
         sentences=len(truth),
-        missing_recall=recall,
-        missing_false_alarm=alarm,
+        missing_recall=found / missing_n if missing_n else None,
+        missing_false_alarm=alarms / answers if answers else None,
+        missing_n=missing_n,
+        answers=answers,
     )
 
 
@@ -101,13 +111,8 @@ def loqo_sets(
                 h, n, alarm = _missing_trials(labeller, answer, full)
                 c = counts[name]
                 c[0], c[1], c[2] = c[0] + h, c[1] + n, c[2] + alarm
-    n_q = len(bank.questions)
-    return {
-        name: _scores(truth[name], pred[name], c[0] / c[1], c[2] / n_q)
-        if with_missing
-        else _scores(truth[name], pred[name], None, None)
-        for name, c in counts.items()
-    }
+    n_q = len(bank.questions) if with_missing else 0
+    return {name: _scores(truth[name], pred[name], c[0], c[1], c[2], n_q) for name, c in counts.items()}
 
 
 def agreement(a: Sequence[Label], b: Sequence[Label]) -> tuple[float, float]:
@@ -149,4 +154,4 @@ def offdomain(labeller: StarLabeller, answers: Sequence[dict[str, Any]]) -> Scor
         lacking += len(really_missing)
         found += len(really_missing & reported)
         alarms += bool(reported - really_missing)
-    return _scores(truth, pred, found / lacking if lacking else None, alarms / len(answers))
+    return _scores(truth, pred, found, lacking, alarms, len(answers))

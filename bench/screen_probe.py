@@ -1,14 +1,16 @@
-"""`main.py bench` times the statistics page here: the page is a widget and app/ imports none, so the
-benchmark runs this as a child process. Prints a JSON list of milliseconds (the first, then three more)."""
+"""`main.py bench` times a screen here, in a child process: the screens are widgets, and the benchmark's
+own process stays free of them. `python -m bench.screen_probe history|stats` prints a JSON list of
+milliseconds to build the screen and fill it from the history (the first, then three more)."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 
 
-def main() -> None:
+def main(screen: str) -> None:
     if not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
@@ -16,13 +18,15 @@ def main() -> None:
     app = QApplication([])
     from app.questions import builtin_bank_path, load_bank
     from app.store import Store
+    from ui.history_view import HistoryView
     from ui.stats_view import StatsView
 
     bank, store = load_bank(builtin_bank_path()), Store.open()
     ms = []
     for _ in range(4):
         t0 = time.perf_counter()
-        StatsView(store, bank).refresh()
+        view = HistoryView(store, bank) if screen == "history" else StatsView(store, bank)
+        view.refresh()
         ms.append((time.perf_counter() - t0) * 1000)
     store.close()
     print(json.dumps(ms))
@@ -30,4 +34,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1])
