@@ -12,8 +12,8 @@ APP_DEBS=(libgl1 libegl1 libfontconfig1 fonts-dejavu-core libdbus-1-3 libglib2.0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libpulse0 libespeak-ng1)
 # What the tests add: a virtual screen, a PulseAudio server with a virtual microphone, speech to feed it,
-# and key presses sent through the X server.
-TEST_DEBS=(xvfb xauth pulseaudio pulseaudio-utils espeak-ng sox xdotool)
+# key presses sent through the X server, and strace to prove a practice opens no network connection.
+TEST_DEBS=(xvfb xauth pulseaudio pulseaudio-utils espeak-ng sox xdotool strace)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
