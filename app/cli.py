@@ -86,6 +86,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         engine = transcript.engine
     else:
         sentences = sent.from_text(raw, lines=args.lines, wpm=args.wpm)
+    if not sentences:
+        raise BankError(f"{src}: nothing to analyse: it holds no words")
     loaded = load_bank_or_builtin(paths.user_bank_path())
     question = None
     if args.question:
@@ -236,4 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (BankError, SpeechError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # a folder that cannot be written, a full disk: said plainly, no traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
         return 1

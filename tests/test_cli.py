@@ -74,3 +74,37 @@ def test_import_guide_error_leaves_nothing_behind(tmp_path: Path, star_home: Pat
     assert "has no 'Example:'" in out.stderr
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["guide.md"]
+
+
+def _transcript(tmp_path: Path, words: list[dict[str, object]]) -> Path:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"engine": "whisper", "text": "x", "words": words}), encoding="utf-8")
+    return path
+
+
+def test_analyze_refuses_times_no_recording_has(tmp_path: Path) -> None:
+    """Negative times were analysed into "length -30 s"; NaN crashed with a traceback."""
+    for start, end in ((-30.0, -29.5), (1.0, 0.5)):
+        out = _run("analyze", str(_transcript(tmp_path, [{"text": "I", "start": start, "end": end}])))
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+        assert "times are seconds from 0 on" in out.stderr
+    nan = tmp_path / "nan.json"
+    nan.write_text('{"words": [{"text": "I", "start": NaN, "end": 1.0}]}', encoding="utf-8")
+    out = _run("analyze", str(nan))
+    assert out.returncode == 1 and out.stderr.startswith(f"error: {nan}: not a transcript"), out.stderr
+
+
+def test_analyze_of_nothing_says_so(tmp_path: Path) -> None:
+    """An empty transcript was analysed into five "No X heard" points."""
+    out = _run("analyze", str(_transcript(tmp_path, [])))
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.strip().endswith("nothing to analyse: it holds no words"), out.stderr
+
+
+def test_export_to_a_place_that_cannot_be_written_is_a_plain_error(tmp_path: Path) -> None:
+    """Export to /proc, or below something that is a file and not a folder, printed a traceback."""
+    (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+    for target in ("/proc/star-coach.csv", str(tmp_path / "notes.txt" / "h.json")):
+        out = _run("export", target)
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+        assert out.stderr.startswith("error: ") and len(out.stderr.splitlines()) == 1, out.stderr

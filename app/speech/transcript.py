@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +42,10 @@ class Transcript:
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Transcript:
-        words = tuple(Word(str(w["text"]), float(w["start"]), float(w["end"])) for w in data.get("words", []))
+        """Refuses times that no recording has (negative, NaN, infinite, ending before they start)."""
+        words = tuple(
+            Word(str(w["text"]), *_times(w["start"], w["end"], str(w["text"]))) for w in data.get("words", [])
+        )
         return Transcript(
             words=words,
             text=str(data.get("text", "")),
@@ -51,6 +55,13 @@ class Transcript:
             elapsed_seconds=float(data.get("elapsed_seconds", 0.0)),
             nothing_heard=bool(data.get("nothing_heard", not words)),
         )
+
+
+def _times(start: object, end: object, word: str) -> tuple[float, float]:
+    s, e = float(start), float(end)  # type: ignore[arg-type]
+    if not (math.isfinite(s) and math.isfinite(e)) or s < 0 or e < s:
+        raise ValueError(f"the word {word!r} has times {start!r} to {end!r}: times are seconds from 0 on")
+    return s, e
 
 
 class SpeechError(Exception):
