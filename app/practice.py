@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,12 @@ from app.speech.transcript import Transcript
 from app.tasks import run_task
 
 log = logging.getLogger(__name__)
+
+
+def recording_name(question_id: str) -> str:
+    """`<question id>-<date>-<time>-<random>.wav`: unique even for two windows that start the same
+    question in the same second (one attempt was once saved without its recording)."""
+    return f"{question_id}-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.wav"
 
 
 class Phase(enum.Enum):
@@ -79,6 +86,7 @@ class PracticeSession(QObject):
         self.settings = settings
         self.recordings_dir = recordings_dir
         self.reader = reader
+        self.engine = engine
         self.answer = AnswerSession(engine, self)
         self.phase = Phase.IDLE
         self.question: Question | None = None
@@ -136,8 +144,7 @@ class PracticeSession(QObject):
         self._think.stop()
         if self.reader is not None:
             self.reader.stop()
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = self.recordings_dir / f"{self.question.id}-{stamp}.wav"
+        path = self.recordings_dir / recording_name(self.question.id)
         self._set(Phase.RECORDING)
         self.answer.start(path, self.settings.input_device_id)
 
@@ -213,6 +220,15 @@ class PracticeSession(QObject):
             self._stop_pressed = time.perf_counter()
         question = self.question
         assert question is not None
+        if result.transcription_errors and not result.recording.silent:
+            # The speech model failed, not the person: keep the recording for when a model works.
+            self.error.emit(
+                f"This answer could not be transcribed: {result.transcription_errors[0]} "
+                "Your recording is kept, and it is transcribed and added to History once the speech "
+                "model works (Settings, Speech)."
+            )
+            self._set(Phase.READY)
+            return
         if result.recording.silent or result.transcript.nothing_heard:
             self._discard_audio(result.recording)
             self.error.emit(

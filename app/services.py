@@ -15,12 +15,13 @@ from app import paths
 from app.analysis.star import default_labeller
 from app.practice import PracticeSession
 from app.questions import Bank
+from app.recovery import Recovered, notice, save_recovered, transcribe_recordings
 from app.settings import Settings
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import make_transcriber
 from app.speech.tts import Speaker
-from app.store import Store
+from app.store import Store, StoreError
 from app.tasks import run_task
 
 
@@ -56,20 +57,46 @@ class Services:
         store, notices = open_store()
         return cls(settings, speaker, player, reader, practice, store, notices)
 
-    def start_background_loading(self, on_ready: Callable[[], None] | None = None) -> None:
+    def start_background_loading(
+        self, on_ready: Callable[[], None] | None = None, on_notice: Callable[[str], None] | None = None
+    ) -> None:
         """The Whisper model and the STAR labeller (3.3 s to train once, 0.7 s from the cache) get ready
-        before the first Stop; `on_ready` is called once both are (failures go to practice.error)."""
+        before the first Stop; `on_ready` is called once both are (failures go to practice.error).
+        Then recordings no attempt has are transcribed into History; `on_notice` tells the person."""
         waiting = {"model", "labeller"}
 
         def done(part: str) -> None:
             waiting.discard(part)
-            if not waiting and on_ready is not None:
-                on_ready()
+            if not waiting:
+                self.recover_recordings(on_notice)
+                if on_ready is not None:
+                    on_ready()
 
         self.practice.answer.model_ready.connect(lambda: done("model"))
         self.practice.load_model()
         bank = self.practice.bank
         run_task(lambda: default_labeller(bank), lambda _labeller: done("labeller"), self.practice.error.emit)
+
+    def recover_recordings(self, on_notice: Callable[[str], None] | None = None) -> None:
+        """Transcribe and analyse orphaned recordings in the background, then save them here."""
+        orphans = self.store.orphan_recordings()
+        if not orphans:
+            return
+        engine, bank = self.practice.engine, self.practice.bank
+        target = self.settings.target_seconds
+
+        def saved(out: tuple[list[Recovered], list[str]]) -> None:
+            recovered, problems = out
+            try:
+                count = save_recovered(self.store, recovered)
+            except StoreError as e:
+                count, problems = 0, [*problems, str(e)]
+            if on_notice is not None and (count or problems):
+                on_notice(notice(count, problems))
+
+        run_task(
+            lambda: transcribe_recordings(orphans, engine, bank, target), saved, self.practice.error.emit
+        )
 
     def shutdown(self) -> None:
         self.player.stop()

@@ -36,6 +36,7 @@ from typing import IO, TYPE_CHECKING, Any
 from app import paths
 from app.analysis.model import LABELS, STAR
 from app.speech.transcript import Transcript
+from app.speech.wavfile import PARTIAL_SUFFIX
 
 if TYPE_CHECKING:
     from app.practice import PracticeResult
@@ -48,10 +49,10 @@ SECTION_NAMES: dict[str, str] = {label: label.title() for label in LABELS}
 _INSERT_ATTEMPT = (
     "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
     "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
-    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis) VALUES "
+    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis, origin) VALUES "
     "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
     ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
-    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis)"
+    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis, :origin)"
 )
 
 # Each migration is a list of statements, run in one transaction with the new user_version.
@@ -91,7 +92,11 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX attempts_question_started ON attempts(question_id, started_at)",
         "CREATE INDEX attempts_started ON attempts(started_at)",
     ],
+    [  # v3: where an attempt came from: a practice, or a recording recovered after a crash or a failure
+        "ALTER TABLE attempts ADD COLUMN origin TEXT NOT NULL DEFAULT 'practice'",
+    ],
 ]
+PRACTICE, RECOVERED = "practice", "recovered"
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -124,6 +129,7 @@ class AttemptSummary:
     section_seconds: dict[str, float]
     audio_path: str | None  # relative to the data folder
     audio_bytes: int
+    origin: str = PRACTICE  # RECOVERED: transcribed later from a recording no attempt had
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -169,7 +175,7 @@ class OverallStats:
 _SUMMARY_COLUMNS = (
     "a.id, a.question_id, COALESCE(q.text, ''), a.started_at, a.engine, a.model, a.duration_s, a.total_s, "
     "a.target_s, a.wpm, a.fillers_per_min, a.long_pauses, a.i_count, a.we_count, a.quantified, a.missing, "
-    "a.section_seconds, a.audio_path, a.audio_bytes"
+    "a.section_seconds, a.audio_path, a.audio_bytes, a.origin"
 )
 _FROM = "FROM attempts a LEFT JOIN questions q ON q.id = a.question_id"
 
@@ -195,6 +201,7 @@ def _summary(row: Sequence[Any]) -> AttemptSummary:
         section_seconds={str(k): float(v) for k, v in json.loads(row[16]).items()},
         audio_path=None if row[17] is None else str(row[17]),
         audio_bytes=int(row[18]),
+        origin=str(row[19]),
     )
 
 
@@ -277,7 +284,7 @@ def _move(src: Path, dst: Path) -> None:
         src.unlink()
 
 
-def attempt_row(result: PracticeResult, started_at: datetime) -> dict[str, Any]:
+def attempt_row(result: PracticeResult, started_at: datetime, origin: str = PRACTICE) -> dict[str, Any]:
     """The columns of one answer, without its recording: what is saved, and what the sample history
     generator stores so that its rows are the size of real ones."""
     transcript, analysis = result.transcript, result.analysis
@@ -308,6 +315,7 @@ def attempt_row(result: PracticeResult, started_at: datetime) -> dict[str, Any]:
         "transcript": json.dumps(transcript.to_json(), ensure_ascii=False),
         "analysis": None if data is None else json.dumps(data, ensure_ascii=False),
         "question_text": result.question.question,
+        "origin": origin,
     }
 
 
@@ -430,8 +438,15 @@ class Store:
     def _abs(self, rel: str) -> Path:
         return self.data_dir / rel
 
-    def save_attempt(self, result: PracticeResult, keep_audio: bool) -> int:
-        """Store one finished answer; moves its recording into recordings/ when `keep_audio`."""
+    def save_attempt(
+        self,
+        result: PracticeResult,
+        keep_audio: bool,
+        origin: str = PRACTICE,
+        started_at: datetime | None = None,
+    ) -> int:
+        """Store one finished answer; moves its recording into recordings/ when `keep_audio`.
+        `started_at` defaults to now less the recording's length."""
         src = result.recording.path
         keep = keep_audio and src.is_file()
         rec_dir = self.data_dir / "recordings"
@@ -440,7 +455,8 @@ class Store:
             rec_dir.mkdir(parents=True, exist_ok=True)
             inside = src.resolve().parent == rec_dir.resolve()
             rel = f"recordings/{src.name}" if inside else f"recordings/{uuid.uuid4().hex}.wav"
-        row = attempt_row(result, _now_utc() - timedelta(seconds=round(result.recording.seconds)))
+        began = started_at or _now_utc() - timedelta(seconds=round(result.recording.seconds))
+        row = attempt_row(result, began, origin)
         row |= {
             "audio_path": rel,
             "audio_bytes": src.stat().st_size if keep else 0,
@@ -528,15 +544,22 @@ class Store:
             messages.append(
                 f"Attempt {attempt_id} ({qid}) was being saved when STAR Coach stopped; it is now saved.{note}"
             )
+        return messages
+
+    def orphan_recordings(self) -> list[Path]:
+        """Finished recordings in recordings/ that no attempt refers to: a crash just after Stop, or
+        an answer the speech model could not transcribe. app.recovery turns them into attempts."""
+        rec_dir = self.data_dir / "recordings"
+        if not rec_dir.is_dir():
+            return []
         known = {
             r[0] for r in self._conn.execute("SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")
         }
-        rec_dir = self.data_dir / "recordings"
-        if rec_dir.is_dir():
-            for f in sorted(rec_dir.glob("*.wav")):
-                if f"recordings/{f.name}" not in known:
-                    messages.append(f"The recording {f} belongs to no saved attempt; it was kept.")
-        return messages
+        return [
+            f
+            for f in sorted(rec_dir.glob("*.wav"))
+            if not f.name.endswith(PARTIAL_SUFFIX) and f"recordings/{f.name}" not in known
+        ]
 
     # ------------------------------------------------------------------ reading
 
@@ -572,8 +595,8 @@ class Store:
         audio = self._abs(summary.audio_path) if summary.audio_path else None
         return AttemptRecord(
             summary=summary,
-            transcript=Transcript.from_json(json.loads(row[19])),
-            analysis=None if row[20] is None else json.loads(row[20]),
+            transcript=Transcript.from_json(json.loads(row[20])),
+            analysis=None if row[21] is None else json.loads(row[21]),
             audio=audio if audio is not None and audio.exists() else None,
         )
 
@@ -635,6 +658,9 @@ class Store:
             c.execute("DELETE FROM questions")
         for rel in audio:
             self._unlink(rel)
+        for orphan in self.orphan_recordings():  # recordings no attempt had yet: everything means all
+            with contextlib.suppress(OSError):
+                orphan.unlink()
         return int(n)
 
     def _unlink(self, rel: str) -> None:

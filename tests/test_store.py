@@ -146,8 +146,9 @@ def test_migration_from_a_v1_database_keeps_data() -> None:
     conn.executescript(V1_SCHEMA)
     conn.close()
     with Store.open(path) as store:
-        assert store.version == SCHEMA_VERSION == 2
+        assert store.version == SCHEMA_VERSION == 3
         [summary] = store.attempts()
+        assert summary.origin == "practice"  # v3: every earlier attempt came from a practice
         assert summary.question_text == "An old question"
         assert summary.target_s == 90  # backfilled by the v2 migration
         assert summary.missing == ("reflection",)
@@ -155,7 +156,7 @@ def test_migration_from_a_v1_database_keeps_data() -> None:
         indexes = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert "attempts_question_started" in indexes
     with Store.open(path) as store:  # opening again migrates nothing
-        assert store.version == 2 and len(store.attempts()) == 1
+        assert store.version == 3 and len(store.attempts()) == 1
 
 
 def test_a_newer_schema_is_refused() -> None:
@@ -211,11 +212,16 @@ def test_a_process_killed_while_saving_loses_nothing(tmp_path: Path, stage: str)
         assert store.recovery_messages == []
 
 
-def test_orphan_recordings_are_reported_not_deleted() -> None:
+def test_orphan_recordings_are_found_kept_and_deleted_with_everything() -> None:
+    """A recording no attempt refers to is kept for app.recovery, not announced at every start; an
+    answer still being recorded is not an orphan; "Delete everything" deletes orphans too."""
     orphan = write_wav(paths.recordings_dir() / "q01-20250101-090000.wav")
+    write_wav(paths.recordings_dir() / "q02-20250101-090500.recording.wav")
     with Store.open() as store:
-        assert any(str(orphan) in m for m in store.recovery_messages)
-    assert orphan.exists()
+        assert store.recovery_messages == []
+        assert store.orphan_recordings() == [orphan]
+        store.delete_all()
+        assert store.orphan_recordings() == [] and not orphan.exists()
 
 
 def test_a_corrupt_database_is_copied_named_and_recoverable(tmp_path: Path) -> None:

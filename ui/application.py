@@ -42,7 +42,10 @@ def startup_notices() -> list[str]:
         return [f"Recordings interrupted by a crash could not be repaired ({e})."]
     for path in recovered:
         log.warning("recovered %s", path)
-        notices.append(f"STAR Coach stopped during an answer last time; the recording was saved as {path}.")
+        notices.append(
+            f"STAR Coach stopped during an answer last time; the recording was kept ({path.name}) and "
+            "is transcribed into History, marked recovered, once the speech model is ready."
+        )
     return notices
 
 
@@ -79,6 +82,11 @@ def run(argv: Sequence[str]) -> int:
 
         services = Services.create(loaded.bank)
         window.attach_services(services)
+
+        def recovered(text: str) -> None:  # recordings from an earlier session joined the history
+            window.show_banner(text)
+            window.refresh_practice()
+
         if probe:
             # The benchmark's "practice ready": the model and the labeller are loaded, so a practice
             # could start now and its feedback be computed.
@@ -91,9 +99,9 @@ def run(argv: Sequence[str]) -> int:
                 app.quit()
 
             services.practice.error.connect(not_ready)
-            services.start_background_loading(ready)
+            services.start_background_loading(ready, recovered)
         else:
-            services.start_background_loading()
+            services.start_background_loading(on_notice=recovered)
 
     def failed(message: str) -> None:
         log.error("practice could not start: %s", message)

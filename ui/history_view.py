@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze
 from app.questions import Bank
-from app.store import AttemptSummary, Store, StoreError
+from app.store import RECOVERED, AttemptSummary, Store, StoreError
 from ui.star_style import clock
 
 COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")
@@ -143,6 +143,8 @@ class HistoryView(QWidget):
         for r, a in enumerate(page, start=first):
             when = datetime.fromisoformat(a.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
             question = a.question_text or self._question_text(a.question_id)
+            if a.origin == RECOVERED:
+                question = self.tr("{0} (recovered recording)").format(question)
             cells = [
                 QTableWidgetItem(when),
                 QTableWidgetItem(question),

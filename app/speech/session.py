@@ -22,6 +22,8 @@ class AnswerResult:
     recording: RecordingResult
     transcript: Transcript
     stop_to_transcript_s: float  # from the Stop press to the final transcript
+    # Why stretches could not be transcribed (a broken model): the transcript is then not the answer.
+    transcription_errors: tuple[str, ...] = ()
 
 
 class AnswerSession(QObject):
@@ -87,4 +89,11 @@ class AnswerSession(QObject):
         if self._recording is None:
             return
         recording, self._recording = self._recording, None
-        self.finished.emit(AnswerResult(recording, transcript, time.perf_counter() - self._stop_pressed))
+        self.finished.emit(
+            AnswerResult(
+                recording,
+                transcript,
+                time.perf_counter() - self._stop_pressed,
+                tuple(self.streaming.failures),
+            )
+        )

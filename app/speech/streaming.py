@@ -191,6 +191,7 @@ class StreamingTranscriber(QObject):
         self._jobs = 0
         self._samples = 0
         self._finishing = False
+        self.failures: list[str] = []  # why stretches of this answer could not be transcribed
         self._generation = getattr(self, "_generation", 0) + 1
 
     def load(self) -> None:
@@ -245,6 +246,7 @@ class StreamingTranscriber(QObject):
         self.error.emit(message)
         if job >= 0 and job // 1_000_000 == self._generation:
             # Count the stretch as done (empty), so that the rest of the answer still arrives.
+            self.failures.append(message)
             self._results[job % 1_000_000] = merge([], 0.0)
             self._maybe_finished()
 
