@@ -6,8 +6,11 @@ the background when `start_background_loading()` is called after the window is s
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject
 
@@ -19,10 +22,46 @@ from app.recovery import Recovered, notice, save_recovered, transcribe_recording
 from app.settings import Settings
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
+from app.speech.streaming import SegmentTranscriber
 from app.speech.transcribe import make_transcriber
+from app.speech.transcript import SpeechError
 from app.speech.tts import Speaker
 from app.store import Store, StoreError
 from app.tasks import run_task
+
+
+def _transcriber(settings: Settings) -> tuple[SegmentTranscriber, list[str]]:
+    """The engine and model in the settings, or the bundled Whisper model, saying why."""
+    # A model applies to Whisper only; the saved one is kept for when Whisper is chosen again.
+    model = (settings.model or None) if settings.engine == "whisper" else None
+    try:
+        return make_transcriber(settings.engine, model), []
+    except SpeechError as e:
+        default = make_transcriber("whisper", None)
+        return default, [
+            f"{e} STAR Coach uses Whisper tiny.en instead; choose the engine in Settings (Ctrl+,)."
+        ]
+
+
+def _recordings_folder() -> tuple[Path, list[str]]:
+    """Where answers are recorded: the data folder, or a temporary one when that cannot be written."""
+    folder = Path("recordings")
+    try:
+        folder = paths.recordings_dir()
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+        return folder, []
+    except OSError as e:
+        temporary = Path(tempfile.mkdtemp(prefix="star-coach-recordings-"))
+        return temporary, [
+            f"Recordings cannot be written to {folder} ({e.strerror}). Answers are recorded in "
+            f"{temporary} for this session: free some space or fix the folder's permissions, then restart."
+        ]
+
+
+def _session_store() -> Store:
+    """A history in a temporary folder, so practice and feedback work while the real one cannot."""
+    return Store.open(Path(tempfile.mkdtemp(prefix="star-coach-history-")) / "history.sqlite3")
 
 
 def open_store() -> tuple[Store, list[str]]:
@@ -41,21 +80,47 @@ class Services:
     store: Store
     notices: list[str]
 
+    history_saved: bool = True  # False: the history could not be opened; this session's answers only
+
     @classmethod
     def create(cls, bank: Bank, settings: Settings | None = None, parent: QObject | None = None) -> Services:
-        settings = settings or Settings.load()
+        """Every part that can fail falls back to something that works and says so in `notices`, so
+        the window never sits there greyed out with the reason only in a log."""
+        notices: list[str] = []
+        if settings is None:
+            try:
+                settings = Settings.load()
+            except OSError as e:
+                settings = Settings()
+                notices.append(f"Your settings could not be read ({e.strerror}); the defaults are used.")
         speaker = Speaker(parent=parent)
         speaker.set_rate(settings.speech_rate_wpm)
         if settings.voice_id:
-            speaker.set_voice(settings.voice_id)
+            try:
+                speaker.set_voice(settings.voice_id)
+            except ValueError:
+                notices.append(
+                    f"The voice {settings.voice_id!r} in your settings is not installed any more; questions "
+                    "are read in the default voice. Choose another in Settings (Ctrl+,)."
+                )
+                settings = replace(settings, voice_id="")
         player = QtPlayer(parent=parent)
         reader = QuestionReader(speaker, QtPlayer(parent=parent), parent)
-        # A model applies to Whisper only; the saved one is kept for when Whisper is chosen again.
-        model = (settings.model or None) if settings.engine == "whisper" else None
-        engine = make_transcriber(settings.engine, model)
-        practice = PracticeSession(bank, engine, reader, settings, paths.recordings_dir(), parent)
-        store, notices = open_store()
-        return cls(settings, speaker, player, reader, practice, store, notices)
+        engine, engine_notice = _transcriber(settings)
+        notices += engine_notice
+        recordings, recordings_notice = _recordings_folder()
+        notices += recordings_notice
+        practice = PracticeSession(bank, engine, reader, settings, recordings, parent)
+        try:
+            store, store_notices = open_store()
+            saved = True
+        except (StoreError, sqlite3.Error, OSError) as e:
+            store, store_notices, saved = _session_store(), [], False
+            notices.append(
+                f"Your practice history cannot be opened: {e} You can practise and see feedback, but "
+                "answers are kept for this session only until that is fixed."
+            )
+        return cls(settings, speaker, player, reader, practice, store, store_notices + notices, saved)
 
     def start_background_loading(
         self, on_ready: Callable[[], None] | None = None, on_notice: Callable[[str], None] | None = None

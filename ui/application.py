@@ -80,7 +80,12 @@ def run(argv: Sequence[str]) -> int:
         # person browses.
         from app.services import Services
 
-        services = Services.create(loaded.bank)
+        try:
+            services = Services.create(loaded.bank)
+        except Exception as e:  # the last resort: said in the window, not only in the log
+            log.exception("practice could not start")
+            failed(f"{e}. The log in {paths.log_dir()} has the details.")
+            return
         window.attach_services(services)
 
         def recovered(text: str) -> None:  # recordings from an earlier session joined the history
@@ -105,7 +110,7 @@ def run(argv: Sequence[str]) -> int:
 
     def failed(message: str) -> None:
         log.error("practice could not start: %s", message)
-        window.statusBar().showMessage(app.tr("Practice is unavailable: {0}").format(message))
+        window.practice_unavailable(message)
 
     # The speech and analysis modules take ~0.3 s to import: on a worker thread, after the first paint.
     QTimer.singleShot(0, lambda: run_task(lambda: importlib.import_module("app.services"), attach, failed))

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         col = QVBoxLayout(central)
         self.banner: Banner | None = None
+        self.unavailable = ""  # why practice could not start, when it could not
         messages = [m for m in [loaded.warning, *(notices or [])] if m]
         if messages:
             self.banner = Banner("\n".join(messages))
@@ -305,10 +306,20 @@ class MainWindow(QMainWindow):
         if self.pages.currentIndex() == 0:
             self.statusBar().showMessage(message)
 
+    def practice_unavailable(self, reason: str) -> None:
+        """Practice could not start at all: say why where the person looks, not in a log only."""
+        self.unavailable = reason
+        self.show_banner(self.tr("Practice is unavailable: {0}").format(reason))
+
     @Slot()
     def open_settings(self) -> None:
         if self.services is None:
-            self.statusBar().showMessage(self.tr("Settings open once practice is ready (a moment)."), 4000)
+            if self.unavailable:
+                self.show_banner(self.tr("Settings need practice to start: {0}").format(self.unavailable))
+            else:
+                self.statusBar().showMessage(
+                    self.tr("Settings open once practice is ready (a moment)."), 4000
+                )
             return
         from ui.settings_dialog import SettingsDialog
 
