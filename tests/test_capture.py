@@ -20,6 +20,7 @@ from app.speech.capture import Recorder, RecordingResult, _Converter
 from app.speech.wavfile import PARTIAL_SUFFIX, read_wav_int16, recover_recordings
 from tests.audio_utils import (
     RecordedClock,
+    _pactl,
     best_match,
     espeak,
     feed,
@@ -276,3 +277,28 @@ def test_other_device_formats_are_converted(
     spectrum = np.abs(np.fft.rfft(out))
     assert abs(np.argmax(spectrum) * SAMPLE_RATE / len(out) - 440) < 2
     assert 0.45 < np.max(np.abs(out)) < 0.55
+
+
+def test_a_microphone_switched_away_mid_answer_stops_and_keeps_the_answer(
+    qtbot: QtBot, recorder: Recorder, answer_wav: Path, tmp_path: Path
+) -> None:
+    """PulseAudio moved the stream to another source (the speakers' idle monitor): the clock ran on and
+    a tail of digital silence was saved as the answer. Now the take stops, keeps what was said, and says
+    what happened."""
+    errors: list[str] = []
+    recorder.error.connect(errors.append)
+    clock = RecordedClock(recorder.elapsed)
+    recorder.start(tmp_path / "moved.wav")
+    clock.wait_until(qtbot, 0.5)
+    player = feed(answer_wav)
+    qtbot.waitUntil(lambda: player.poll() is not None, timeout=60_000)
+    clock.wait_more(qtbot, 0.3)
+    outputs = _pactl("list", "short", "source-outputs").split()
+    assert outputs, "the recorder's stream is not listed"
+    with qtbot.waitSignal(recorder.finished, timeout=30_000) as blocker:
+        _pactl("move-source-output", outputs[0], "speakers.monitor")
+    result = blocker.args[0]
+    assert result.device_lost and errors and "stopped sending sound" in errors[0], errors
+    assert "is kept" in errors[0]
+    ncc, _ = best_match(load(answer_wav), load(result.path))  # the whole answer is in the file
+    assert ncc >= 0.95

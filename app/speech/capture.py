@@ -28,6 +28,10 @@ SILENCE_DBFS = -50.0  # a 100 ms block quieter than this holds no speech from a 
 CLIP_LEVEL = 0.999
 SILENT_WARNING_AFTER_S = 4.0
 STALL_AFTER_S = 2.0  # no data this long from an "active" device: it is gone
+# Exact digital zeros this long after speech: no working microphone sends them (its noise never stops);
+# they come when the system moved the stream to another source (a sink's idle monitor) or the device
+# died while the stream went on. A fault probe saw a 26-second tail of them saved as an answer.
+DIGITAL_SILENCE_AFTER_SPEECH_S = 3.0
 
 
 class State(enum.Enum):
@@ -147,6 +151,7 @@ class _CaptureWorker(QObject):
         self._warned_silent = False
         self._warned_clip = False
         self._stopping = False
+        self._zeros = 0  # exact-zero samples at the end of what was recorded
 
     @Slot(str, str)
     def start(self, path: str, device_id: str) -> None:
@@ -225,6 +230,23 @@ class _CaptureWorker(QObject):
         self.elapsed.emit(self._writer.seconds)
         self.chunk.emit(x)
         self._warn_if_needed()
+        self._check_digital_silence(pcm)
+
+    def _check_digital_silence(self, pcm: npt.NDArray[np.int16]) -> None:
+        nonzero = np.flatnonzero(pcm)
+        self._zeros = self._zeros + len(pcm) if not len(nonzero) else len(pcm) - 1 - int(nonzero[-1])
+        heard_speech = self._loudest >= SILENCE_DBFS
+        if heard_speech and self._zeros >= DIGITAL_SILENCE_AFTER_SPEECH_S * SAMPLE_RATE:
+            assert self._writer is not None
+            kept = (self._writer.frames - self._zeros) / SAMPLE_RATE
+            self._fail(
+                self.tr(
+                    "The microphone stopped sending sound after {0:.0f} seconds: it was disconnected, "
+                    "muted, or the system switched to another input. Your answer up to then is kept. "
+                    "Check the microphone in Settings, then try again."
+                ).format(kept),
+                device_lost=True,
+            )
 
     def _warn_if_needed(self) -> None:
         assert self._writer is not None
