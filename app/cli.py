@@ -135,7 +135,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
     from app.store import Store
 
-    with Store.open() as store:
+    with Store.recover() as store:  # as the app opens it: a damaged history is salvaged once
         for message in store.recovery_messages:
             print(f"note: {message}", file=sys.stderr)
         rows = store.attempts(question_id=args.question)
@@ -162,7 +162,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     out = Path(args.path)
     suffix = out.suffix.lower()
-    with Store.open() as store:
+    with Store.recover() as store:
+        for message in store.recovery_messages:
+            print(f"note: {message}", file=sys.stderr)
         if args.attempt is not None:
             if suffix != ".md":
                 raise StoreError("an attempt is exported as Markdown: give a PATH ending in .md")

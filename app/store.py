@@ -12,8 +12,10 @@ Saving an attempt is three steps, so that a crash at any point loses nothing:
 3. the row is marked 'complete' (one transaction).
 At the next open, a 'saving' row is finished from whatever exists (`recover_interrupted`).
 
-A database that is not SQLite or fails `PRAGMA quick_check` is copied aside, untouched, before
-anything else opens it, and `StoreError` says where the copy is; `Store.recover` then starts afresh.
+A database that is not SQLite or fails `PRAGMA quick_check` is copied aside once, untouched, before
+anything else opens it, and `StoreError` says where the copy is; `Store.recover`, which the app and the
+command line use, salvages what can still be read into a new history (app.salvage). One that is
+healthy but cannot be written (a read-only folder) is opened read-only, never set aside as damaged.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import filecmp
 import json
 import os
 import shutil
@@ -33,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from app import paths
+from app import paths, salvage
 from app.analysis.model import LABELS, STAR
 from app.speech.transcript import Transcript
 from app.speech.wavfile import PARTIAL_SUFFIX
@@ -229,8 +232,37 @@ def _companions(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
+def _kept_copies(path: Path) -> list[Path]:
+    stem = path.name.split(".", 1)[0]
+    return sorted(path.parent.glob(f"{stem}.corrupt-*.sqlite3"))
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
+def _already_kept(path: Path) -> Path | None:
+    """A copy of these very bytes kept earlier, so that each run on the same damaged file does not
+    keep another one."""
+    wal = _companions(path)[1]
+    for copy in _kept_copies(path):
+        copy_wal = _companions(copy)[1]
+        if _same_bytes(path, copy) and (
+            not wal.exists() or wal.stat().st_size == 0 or _same_bytes(wal, copy_wal)
+        ):
+            return copy
+    return None
+
+
 def _keep_copy(path: Path) -> Path:
-    """Copy a damaged database (and its WAL files) to `history.corrupt-YYYYmmdd-HHMMSS.sqlite3`."""
+    """Copy a damaged database (and its WAL) to `history.corrupt-YYYYmmdd-HHMMSS.sqlite3`, once: the
+    copy of the same bytes kept earlier is returned instead of a new one."""
+    kept = _already_kept(path)
+    if kept is not None:
+        return kept
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     stem = path.name.split(".", 1)[0]
     copy = path.with_name(f"{stem}.corrupt-{stamp}.sqlite3")
@@ -238,30 +270,53 @@ def _keep_copy(path: Path) -> Path:
     while copy.exists():
         copy = path.with_name(f"{stem}.corrupt-{stamp}-{n}.sqlite3")
         n += 1
-    for src, suffix in zip(_companions(path), ("", "-wal", "-shm"), strict=True):
-        if src.exists():
-            shutil.copy2(src, copy.with_name(copy.name + suffix))
+    wal = _companions(path)[1]
+    if wal.exists() and wal.stat().st_size > 0:  # the -shm is an index SQLite rebuilds from the WAL
+        shutil.copy2(wal, _companions(copy)[1])
+    shutil.copy2(path, copy)
     return copy
 
 
+def _unwritable(path: Path) -> str | None:
+    """Why the history at `path` cannot be written (a read-only folder or file), or None."""
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} is read-only"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    return None
+
+
+def _refuse_unrepairable(path: Path, problem: str) -> None:
+    """A damaged history in a folder that cannot be written is left as it is: no copy can be kept."""
+    if not os.access(path.parent, os.W_OK):
+        raise StoreError(
+            f"Your practice history {path} is damaged ({problem}), and its folder {path.parent} cannot "
+            "be written, so it was left as it is. Make the folder writable and start STAR Coach again."
+        )
+
+
 def _check(path: Path) -> str | None:
-    """Why the file at `path` is not a healthy database, or None; opens it read-only."""
+    """Why the file at `path` is damaged, or None; opens it read-only. A file that cannot be read for
+    another reason (permissions, a lock, a failing disk) is not damage: StoreError says so, and nothing
+    is copied or replaced."""
     try:
         with path.open("rb") as f:
             head = f.read(len(SQLITE_HEADER))
     except OSError as e:
-        return f"it cannot be read ({e.strerror})"
+        raise StoreError(f"Your practice history {path} cannot be read ({e.strerror}).") from None
     if not head:
         return None  # an empty file is an empty database
     if head != SQLITE_HEADER:
-        return "it is not a SQLite database"
+        return "it does not start as a SQLite database does"
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = salvage.connect_readonly(path)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
+        if not salvage.is_damage(e):
+            raise StoreError(f"Your practice history {path} cannot be read ({e}).") from None
         return f"it is damaged ({e})"
     problems = [str(r[0]) for r in rows if r[0] != "ok"]
     return f"it is damaged ({'; '.join(problems[:3])})" if problems else None
@@ -327,6 +382,7 @@ class Store:
         self.path = path
         self.data_dir = path.parent
         self.recovery_messages: list[str] = []
+        self.read_only = False  # a healthy history in a folder that cannot be written
         # Test hook, called while an attempt is saved: "inserting" and "completing" inside the
         # transactions, "inserted" and "moved" between them.
         self.on_stage: Callable[[str], None] | None = None
@@ -335,17 +391,27 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
+        """Open the history; a damaged one raises StoreError naming the copy kept of it (see `recover`)."""
         path = path or paths.data_dir() / DB_NAME
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
             problem = _check(path)
             if problem:
+                _refuse_unrepairable(path, problem)
                 copy = _keep_copy(path)
                 raise StoreError(
                     f"Your practice history {path} cannot be opened: {problem}. A copy was kept as "
                     f"{copy}. Start a new history to continue practising.",
                     copy=copy,
                 )
+        return cls._connect(path)
+
+    @classmethod
+    def _connect(cls, path: Path) -> Store:
+        """Open a checked history: read-write, or read-only when it cannot be written."""
+        why = _unwritable(path)
+        if why is not None:
+            return cls._connect_read_only(path, why)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
         except sqlite3.Error as e:
@@ -371,22 +437,88 @@ class Store:
         return store
 
     @classmethod
-    def recover(cls, path: Path | None = None) -> Store:
-        """Open the history; if it is damaged, keep a copy, move it aside and start a fresh one."""
-        path = path or paths.data_dir() / DB_NAME
+    def _connect_read_only(cls, path: Path, why: str) -> Store:
+        """A healthy history that cannot be written is still shown; saving into it says it failed."""
+        if not path.exists():
+            raise StoreError(f"Your practice history {path} cannot be written: {why}.")
         try:
-            return cls.open(path)
-        except StoreError as e:
-            if e.copy is None:
-                raise
-            why = str(e)
-        for p in _companions(path):  # the copy exists: set the damaged files aside
-            if p.exists():
-                os.replace(p, p.with_name(p.name + ".damaged"))
-        store = cls.open(path)
-        store.recovery_messages.insert(
-            0, f"Your practice history could not be read: {why} A new, empty history was started."
-        )
+            conn = salvage.connect_readonly(path)
+        except sqlite3.Error as e:
+            raise StoreError(
+                f"Your practice history {path} cannot be written ({why}) or read ({e})."
+            ) from None
+        store = cls(conn, path)
+        store.read_only = True
+        try:
+            version = store.version
+        except sqlite3.Error as e:
+            conn.close()
+            raise StoreError(f"Your practice history {path} cannot be read ({e}).") from None
+        if version != SCHEMA_VERSION:
+            conn.close()
+            newer = "a newer" if version > SCHEMA_VERSION else "an older"
+            raise StoreError(
+                f"Your practice history {path} was written by {newer} STAR Coach and cannot be "
+                f"written ({why}), so it cannot be brought up to date to be read."
+            )
+        store.recovery_messages = [
+            f"Your practice history {path} cannot be written ({why}), so it was opened for reading "
+            "only: new answers will not be saved to it."
+        ]
+        return store
+
+    @classmethod
+    def recover(cls, path: Path | None = None) -> Store:
+        """Open the history, as the app and the command line do. A damaged one is salvaged: what can
+        still be read goes into a new history, the damaged file is kept once, and the first message
+        says how many attempts came back and where the damaged file is."""
+        path = path or paths.data_dir() / DB_NAME
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            problem = _check(path)
+            if problem:
+                return cls._salvage(path, problem)
+        return cls._connect(path)
+
+    @classmethod
+    def _salvage(cls, path: Path, problem: str) -> Store:
+        """Build the new history beside the damaged one, then put it in its place in one rename; the
+        damaged WAL goes first, so SQLite never applies it to the new file."""
+        _refuse_unrepairable(path, problem)
+        try:
+            copy = _keep_copy(path)
+            seen = path.stat()
+        except OSError as e:
+            raise StoreError(
+                f"Your practice history {path} is damaged ({problem}), and no copy of it could be kept "
+                f"({e.strerror}), so it was left as it is. Free some space and start STAR Coach again."
+            ) from None
+        fresh = path.with_name(f".{path.name}.salvage-{uuid.uuid4().hex[:8]}")
+        try:
+            new = cls._connect(fresh)
+            try:
+                result = salvage.salvage_into(copy, new._conn)
+                new._conn.execute("PRAGMA journal_mode = DELETE")  # all of it in the one file
+            finally:
+                new.close()
+            now = path.stat()
+            if (now.st_ino, now.st_size, now.st_mtime_ns) == (seen.st_ino, seen.st_size, seen.st_mtime_ns):
+                for companion in _companions(path)[1:]:
+                    companion.unlink(missing_ok=True)
+                os.replace(fresh, path)
+            else:  # another STAR Coach replaced it meanwhile: open theirs
+                return cls._connect(path)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(
+                f"Your practice history {path} is damaged ({problem}) and could not be repaired ({e}). "
+                f"A copy was kept as {copy}.",
+                copy=copy,
+            ) from None
+        finally:
+            for leftover in _companions(fresh):
+                leftover.unlink(missing_ok=True)
+        store = cls._connect(path)
+        store.recovery_messages.insert(0, salvage.message(path, problem, copy, result))
         return store
 
     def close(self) -> None:
@@ -427,6 +559,19 @@ class Store:
                 f"Your practice history {self.path} was written by a newer STAR Coach "
                 f"(schema {current}, this one knows {SCHEMA_VERSION}). Update STAR Coach to open it."
             )
+        if current == 0:
+            tables = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            if tables:  # never write our tables into another program's database
+                raise StoreError(
+                    f"{self.path} is not a STAR Coach history: it holds another program's tables "
+                    f"({', '.join(sorted(tables)[:3])}). It was left as it is; move it elsewhere and "
+                    "STAR Coach starts a new history there."
+                )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self._tx() as c:
                 for statement in MIGRATIONS[version - 1]:

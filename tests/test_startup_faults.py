@@ -129,3 +129,20 @@ def test_recordings_go_to_a_temporary_folder_when_the_data_folder_cannot_take_th
     services = window.services
     assert services is not None and services.practice.recordings_dir.is_dir()
     _practice_works(window)
+
+
+def test_a_database_of_another_program_is_left_alone_and_practice_works(make_window: MakeWindow) -> None:
+    paths.data_dir().mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(paths.data_dir() / "history.sqlite3")
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.execute("INSERT INTO recipes VALUES ('soup')")
+    conn.commit()
+    conn.close()
+    window = make_window()
+    said = _banner(window)
+    assert "is not a STAR Coach history" in said and "recipes" in said, said
+    _practice_works(window)
+    conn = sqlite3.connect(paths.data_dir() / "history.sqlite3")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert tables == {"recipes"}  # nothing of ours was written into it

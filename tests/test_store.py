@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from app.questions import Bank, builtin_bank_path, load_bank
 from app.sample_history import generate_attempts
 from app.speech.capture import RecordingResult
 from app.speech.transcript import Transcript
-from app.store import SCHEMA_VERSION, Store, StoreError
+from app.store import DB_NAME, SCHEMA_VERSION, AttemptRecord, Store, StoreError
 from tests.conftest import ROOT
 
 ANSWER = """Last year I led a team of five engineers at a small payments company.
@@ -236,14 +237,19 @@ def test_a_corrupt_database_is_copied_named_and_recoverable(tmp_path: Path) -> N
     assert str(copy) in str(info.value)
     assert copy.read_bytes() == garbage
     assert path.read_bytes() == garbage  # the original is untouched until recover()
+    with pytest.raises(StoreError) as again:  # the same damaged bytes are kept once
+        Store.open()
+    assert again.value.copy == copy and _kept_copies() == [copy]
     store = Store.recover()
     try:
         assert store.attempts() == []
+        assert "none of your attempts" in store.recovery_messages[0]
         attempt_id = store.save_attempt(make_result(write_wav(tmp_path / "t.wav")), keep_audio=True)
         assert store.attempt(attempt_id).audio is not None
     finally:
         store.close()
     assert copy.read_bytes() == garbage
+    assert _kept_copies() == [copy]
 
 
 def test_damaged_pages_of_a_real_database_are_detected() -> None:
@@ -257,6 +263,100 @@ def test_damaged_pages_of_a_real_database_are_detected() -> None:
     with pytest.raises(StoreError, match="cannot be opened") as info:
         Store.open()
     assert info.value.copy is not None and info.value.copy.read_bytes() == bytes(data)
+
+
+def _kept_copies() -> list[Path]:
+    return sorted(paths.data_dir().glob("history.corrupt-*"))
+
+
+def _history_of_200() -> dict[int, AttemptRecord]:
+    """200 generated attempts, all in the database file itself (no WAL), as each one reads."""
+    with Store.open() as store:
+        generate_attempts(store, 200, ["q01", "q02"], seed=3)
+        store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return {s.id: store.attempt(s.id) for s in store.attempts()}
+
+
+def _overwrite(start: int, data: bytes) -> bytes:
+    damaged = bytearray(db_path().read_bytes())
+    damaged[start : start + len(data)] = data
+    db_path().write_bytes(bytes(damaged))
+    return bytes(damaged)
+
+
+def test_a_history_whose_header_was_overwritten_comes_back_whole(tmp_path: Path) -> None:
+    """Only the 16-byte "SQLite format 3" was lost: every attempt is still there to be read."""
+    before = _history_of_200()
+    damaged = _overwrite(0, b"\0" * 16)
+    with Store.recover() as store:
+        assert {s.id: store.attempt(s.id) for s in store.attempts()} == before
+        [copy] = _kept_copies()
+        assert copy.read_bytes() == damaged
+        assert store.recovery_messages == [
+            f"Your practice history {db_path()} could not be opened as it was: it does not start as a "
+            "SQLite database does. All 200 of your attempts were recovered into a new history. "
+            f"The damaged file is kept as {copy}."
+        ]
+        new_id = store.save_attempt(make_result(write_wav(tmp_path / "t.wav")), keep_audio=True)
+        assert new_id > max(before)
+    with Store.recover() as store:  # the next start opens the new history: nothing to say, no copy
+        assert store.recovery_messages == [] and store.count_attempts() == 201
+    assert _kept_copies() == [copy]
+
+
+def test_twenty_pages_overwritten_mid_file_lose_only_the_attempts_on_them() -> None:
+    before = _history_of_200()
+    pages = db_path().stat().st_size // 4096
+    _overwrite((pages // 2 - 10) * 4096, b"\xa5" * 20 * 4096)
+    with Store.recover() as store:
+        after = {s.id: store.attempt(s.id) for s in store.attempts()}
+        [message] = store.recovery_messages
+    n = len(after)
+    assert 180 <= n < 200  # the 20 pages held the leaf cells or the overflow pages of a few
+    assert all(after[i] == before[i] for i in after)  # each one whole, with its id, never garbled
+    assert (
+        f"{n} of your 200 attempts were recovered into a new history. {200 - n} could not be read." in message
+    )
+    assert f"The damaged file is kept as {_kept_copies()[0]}." in message
+
+
+def test_the_command_line_salvages_a_damaged_history_once(tmp_path: Path) -> None:
+    """`export` and `history` open the history as the app does: the first run salvages and says so,
+    later runs read the new history and keep no more copies."""
+    _history_of_200()
+    _overwrite(0, b"\0" * 16)
+    out = _cli("export", str(tmp_path / "all.json"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("200 attempts ->")
+    [copy] = _kept_copies()
+    assert out.stderr.startswith("note: ") and "All 200 of your attempts were recovered" in out.stderr
+    assert f"The damaged file is kept as {copy}." in out.stderr
+    for _ in range(2):
+        out = _cli("history")
+        assert out.returncode == 0 and out.stderr == "" and out.stdout.rstrip().endswith("200 attempts")
+    assert _kept_copies() == [copy]
+    assert sorted(p.name for p in paths.data_dir().iterdir()) == sorted([DB_NAME, copy.name])
+
+
+def test_a_healthy_history_in_a_read_only_folder_is_read_not_set_aside(tmp_path: Path) -> None:
+    with Store.open() as store:
+        generate_attempts(store, 6, ["q01", "q02"], seed=4)
+    folder = paths.data_dir()
+    files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    folder.chmod(0o555)
+    try:
+        history = _cli("history", obey_permissions=True)
+        export = _cli("export", str(tmp_path / "all.json"), obey_permissions=True)
+    finally:
+        folder.chmod(0o755)
+    assert history.returncode == 0, history.stderr
+    assert history.stdout.rstrip().endswith("6 attempts")
+    assert history.stderr == (
+        f"note: Your practice history {folder / DB_NAME} cannot be written (its folder {folder} is "
+        "read-only), so it was opened for reading only: new answers will not be saved to it.\n"
+    )
+    assert export.returncode == 0 and export.stdout.startswith("6 attempts ->"), export.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == files
 
 
 def _assert_nothing_saved(store: Store, wav: Path, original: bytes) -> None:
@@ -378,9 +478,25 @@ def test_exports(tmp_path: Path) -> None:
         assert not list(tmp_path.glob(".*.part"))
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _subject_to_permissions() -> None:
+    """Make a child process obey file permissions as a person's would: root keeps its uid but loses
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its bounding set, so not from the programme it runs."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _cli(*args: str, obey_permissions: bool = False) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_subject_to_permissions if obey_permissions else None,
     )
 
 
@@ -409,8 +525,10 @@ def test_history_and_export_commands(tmp_path: Path) -> None:
     db_path().write_bytes(b"not a database at all" * 100)
     for path in paths.data_dir().glob("history.sqlite3-*"):
         path.unlink()
-    out = _cli("history")
-    assert out.returncode == 1 and "history.corrupt-" in out.stderr and "Traceback" not in out.stderr
+    out = _cli("history")  # as the app does: the damaged file is kept, a new history started
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("note: ") and "history.corrupt-" in out.stderr
+    assert "none of your attempts" in out.stderr and out.stdout.rstrip().endswith("0 attempts")
 
 
 def test_the_generator_makes_5000_attempts() -> None:
