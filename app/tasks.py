@@ -43,12 +43,15 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            value = self.fn()
-        except Exception as e:  # every failure must reach the screen
-            log.exception("background job failed")
-            self.relay.failed.emit(str(e) or type(e).__name__)
-            return
-        self.relay.done.emit(value)
+            try:
+                value = self.fn()
+            except Exception as e:  # every failure must reach the screen
+                log.exception("background job failed")
+                self.relay.failed.emit(str(e) or type(e).__name__)
+                return
+            self.relay.done.emit(value)
+        except RuntimeError:  # the relay went with the closing app (Ctrl+Q, SIGTERM): nobody to tell
+            log.info("a background job finished after the app had closed; its result was dropped")
 
 
 def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> None:

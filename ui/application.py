@@ -6,16 +6,18 @@ import faulthandler
 import importlib
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import paths
 from app.questions import BankError, load_bank_or_builtin
 from app.speech.wavfile import recover_recordings
 from app.tasks import run_task
+from ui.single_instance import SingleInstance
 
 log = logging.getLogger("star_coach")
 
@@ -55,6 +57,10 @@ def run(argv: Sequence[str]) -> int:
     app.setApplicationName("STAR Coach")
     app.setOrganizationName("star-coach")
     app.setDesktopFileName("star-coach")
+    instance = SingleInstance(app)
+    if not instance.claim():
+        print("STAR Coach is already running: its window was brought forward.", file=sys.stderr)
+        return 0
 
     try:
         loaded = load_bank_or_builtin(paths.user_bank_path())
@@ -73,6 +79,8 @@ def run(argv: Sequence[str]) -> int:
 
     window = MainWindow(loaded, notices=startup_notices())
     window.show()
+    instance.raise_requested.connect(lambda: _bring_forward(window))
+    _quit_on_sigterm(app, window)
     probe = bool(os.environ.get("STAR_COACH_STARTUP_PROBE"))
 
     def attach(_module: object) -> None:
@@ -117,4 +125,22 @@ def run(argv: Sequence[str]) -> int:
     if probe:
         # The benchmark measures launch -> first event-loop turn after show() -> practice ready.
         QTimer.singleShot(0, lambda: print("window-shown", flush=True))
-    return app.exec()
+    code = app.exec()
+    instance.release()
+    return code
+
+
+def _bring_forward(window: QWidget) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def _quit_on_sigterm(app: QApplication, window: QWidget) -> None:
+    """SIGTERM (a logout, `kill`) closes the window as Ctrl+Q does: the same orderly shutdown of the
+    speech threads and the history, exit code 0. Python runs its signal handlers only between
+    bytecodes, so a quarter-second timer gives it the chance while Qt's loop waits."""
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, window.close))
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(250)
