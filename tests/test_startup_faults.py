@@ -146,3 +146,19 @@ def test_a_database_of_another_program_is_left_alone_and_practice_works(make_win
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
     assert tables == {"recipes"}  # nothing of ours was written into it
+
+
+def test_without_espeak_the_practice_screen_says_why_the_question_is_not_read(
+    make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notice was shown and hidden again at once when the practice screen opened."""
+    from app.speech.tts import Speaker
+
+    reason = "the espeak-ng speech engine is not installed. Install it with: sudo apt-get install espeak-ng"
+    monkeypatch.setattr(Speaker, "available", lambda _self, timeout=10.0: False)
+    monkeypatch.setattr(Speaker, "reason", lambda _self, timeout=10.0: reason)
+    window = make_window()
+    window.practise("q08")
+    view = window.practice_view
+    assert view is not None and view.message.isVisible()
+    assert view.message.text() == f"The question cannot be read aloud: {reason}"

@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
     def practise(self, qid: str) -> None:
         if self.services is None or self.practice_view is None:
             return
+        self.practice_view.clear()
         self.services.practice.start(self.bank.by_id(qid))
         self.practice_view.begin()
         self.pages.setCurrentWidget(self.practice_view)

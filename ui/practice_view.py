@@ -117,11 +117,14 @@ class PracticeView(QWidget):
         session.error.connect(lambda m: self.show_message(m, "error"))
         session.notice.connect(lambda m: self.show_message(m, "notice"))
 
+    def clear(self) -> None:
+        """Before a practice starts: what it says while starting (no voice to read the question) stays."""
+        self.live.clear()
+        self.message.hide()
+
     def begin(self) -> None:
         q = self.session.question
         self.question.setText(q.question if q else "")
-        self.live.clear()
-        self.message.hide()
         self.clock.setText(f"0:00 / {clock(self.session.settings.target_seconds)}")
         self.level.setValue(0)
         self._on_phase(self.session.phase)
