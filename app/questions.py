@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 SectionKey = Literal["situation", "task", "action", "result", "reflection"]
 SECTION_KEYS: tuple[SectionKey, ...] = ("situation", "task", "action", "result", "reflection")
@@ -63,7 +64,22 @@ PRINCIPLES: dict[str, str] = {
 }
 _PRINCIPLE_RES = {name: re.compile(rf"\b(?:{rx})\b", re.I) for name, rx in PRINCIPLES.items()}
 
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# What a bank may hold. Far above any real guide (the built-in bank's longest example has 1,159
+# characters, its longest question 203, its longest heading 10) and far below what stalls the window:
+# Qt lays out a line with no space in it in time that grows with the square of its length, and a
+# 1 MB question kept the window from appearing for over a minute. Too long is refused, never cut.
+MAX_FILE_BYTES = 10_000_000
+MAX_QUESTIONS = 1_000
+MAX_SECTIONS = 20  # per question
+MAX_PRINCIPLES = 50  # per question
+MAX_NAME_CHARS = 200  # id, heading, principle, title, source
+MAX_QUESTION_CHARS = 1_000
+MAX_TEXT_CHARS = 10_000  # guidance, example, introduction, summary, preface
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_CHARS)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS)]
+ShortText = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
 
 
 class Section(BaseModel):
@@ -72,21 +88,25 @@ class Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     section: SectionKey
-    heading: NonEmpty
-    guidance: str = ""
+    heading: Name
+    guidance: Text = ""
     example: NonEmpty
 
 
 class Question(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1)]
+    id: Annotated[
+        str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=MAX_NAME_CHARS)
+    ]
     number: int
-    question: NonEmpty
-    introduction: str = ""
-    principles: tuple[str, ...] = ()
-    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
-    summary: str = ""
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)
+    ]
+    introduction: Text = ""
+    principles: Annotated[tuple[Name, ...], Field(max_length=MAX_PRINCIPLES)] = ()
+    sections: Annotated[tuple[Section, ...], Field(min_length=1, max_length=MAX_SECTIONS)]
+    summary: Text = ""
 
     def sections_of(self, key: SectionKey) -> list[Section]:
         return [s for s in self.sections if s.section == key]
@@ -100,10 +120,10 @@ class Bank(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     format: Literal[1] = 1
-    title: str = ""
-    preface: str = ""  # the guide's text before its first question (the STAR method explained)
-    source: str = ""
-    questions: Annotated[tuple[Question, ...], Field(min_length=1)]
+    title: ShortText = ""
+    preface: Text = ""  # the guide's text before its first question (the STAR method explained)
+    source: ShortText = ""
+    questions: Annotated[tuple[Question, ...], Field(min_length=1, max_length=MAX_QUESTIONS)]
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Bank:
@@ -144,6 +164,9 @@ def builtin_bank_path() -> Path:
 def load_bank(path: Path) -> Bank:
     """Read and validate a bank; raise BankError naming the file, the question and the field."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # refused before it is read: a bank this big cannot be valid
+            raise BankError(f"{path}: too large ({size:,} bytes; a bank may have at most {MAX_FILE_BYTES:,})")
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BankError(f"{path}: file not found") from None
@@ -163,11 +186,7 @@ def _describe(err: ValidationError, data: Any) -> str:
     """First validation problem as 'question q07 (number 7), field sections[2].example: ...'."""
     problem = err.errors()[0]
     loc = list(problem["loc"])
-    msg = problem["msg"]
-    if problem["type"] == "string_too_short" or problem["type"] == "too_short":
-        msg = "is empty"
-    elif problem["type"] == "missing":
-        msg = "is missing"
+    msg = _message(problem)
     if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
         idx = loc[1]
         qdesc = f"question #{idx + 1}"
@@ -181,6 +200,22 @@ def _describe(err: ValidationError, data: Any) -> str:
     if not loc:
         return msg.removeprefix("Value error, ")
     return f"field {_field_path(loc)} {msg}"
+
+
+def _message(problem: ErrorDetails) -> str:
+    """What is wrong with one field, in words: 'is empty', 'is too long (…; at most …)'."""
+    kind, ctx = problem["type"], problem.get("ctx") or {}
+    if kind in ("string_too_short", "too_short"):
+        return "is empty"
+    if kind == "missing":
+        return "is missing"
+    if kind == "string_too_long":
+        value = problem["input"]
+        length = f"{len(value):,} characters; " if isinstance(value, str) else ""
+        return f"is too long ({length}at most {ctx.get('max_length', 0):,})"
+    if kind == "too_long":
+        return f"has too many entries ({ctx.get('actual_length', '?')}; at most {ctx.get('max_length', 0):,})"
+    return problem["msg"]
 
 
 def _field_path(loc: Iterable[Any]) -> str:
@@ -274,6 +309,11 @@ def import_markdown(text: str, source: str = "", id_prefix: str = "q") -> Bank:
     with guidance and an `Example:` whose quoted text is the model answer; after the last
     example's closing quote, the question's summary.
     """
+    if len(text) > MAX_FILE_BYTES:
+        raise ImportProblem(
+            f"{source or 'the guide'}: too large ({len(text):,} characters; a guide may have at most "
+            f"{MAX_FILE_BYTES:,})"
+        )
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     title = ""
     preface: list[str] = []
@@ -349,24 +389,32 @@ def _import_question(
             example += after  # text between a closing quote and the next heading stays with its example
         if not example:
             raise ImportProblem(f"{where}: the example of section {sec.heading!r} (line {sec.line}) is empty")
-        built.append(
-            Section(
-                section=HEADING_TO_SECTION[sec.heading.lower()],
-                heading=sec.heading,
-                guidance="\n\n".join(_paragraphs(sec.guidance)),
-                example=_strip_quotes("\n\n".join(example)),
+        try:
+            built.append(
+                Section(
+                    section=HEADING_TO_SECTION[sec.heading.lower()],
+                    heading=sec.heading,
+                    guidance="\n\n".join(_paragraphs(sec.guidance)),
+                    example=_strip_quotes("\n\n".join(example)),
+                )
             )
-        )
+        except ValidationError as err:
+            raise ImportProblem(
+                f"{where}: section {sec.heading!r} (line {sec.line}), {_describe(err, None)}"
+            ) from None
 
     intro_text = "\n\n".join(_paragraphs(intro))
     summary_text = "\n\n".join(summary)
     named = principles_named(" ".join([intro_text, summary_text, *(s.guidance for s in built)]))
-    return Question(
-        id=f"{id_prefix}{number:02d}",
-        number=number,
-        question=_strip_quotes(qtext.strip()),
-        introduction=intro_text,
-        principles=named,
-        sections=tuple(built),
-        summary=summary_text,
-    )
+    try:
+        return Question(
+            id=f"{id_prefix}{number:02d}",
+            number=number,
+            question=_strip_quotes(qtext.strip()),
+            introduction=intro_text,
+            principles=named,
+            sections=tuple(built),
+            summary=summary_text,
+        )
+    except ValidationError as err:
+        raise ImportProblem(f"{where}: {_describe(err, None)}") from None

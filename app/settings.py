@@ -1,6 +1,8 @@
 """One typed settings object with defaults, stored as JSON in the data folder.
 
-A damaged settings file must not stop the app: it is kept aside and the defaults are used.
+A damaged settings file must not stop the app: it is kept aside and the defaults are used. A value
+of the wrong type or outside its range (a file edited by hand) costs only that value: it is logged and
+its default used, since a target length of -60 s with the hard stop on would end every answer at once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from app import paths
 from app.fileio import atomic_write_text
 
 log = logging.getLogger(__name__)
+
+# The values each number may take, the same that the Settings dialog offers (its spin boxes and
+# slider are bounded by these), so that the dialog cannot produce a value that loading would refuse.
+RANGES: dict[str, tuple[int, int]] = {
+    "speech_rate_wpm": (80, 300),  # slower or faster than this is no help for practising
+    "think_seconds": (0, 60),
+    "target_seconds": (30, 300),
+}
 
 
 @dataclass
@@ -52,9 +62,20 @@ class Settings:
         defaults = cls()
         values = {}
         for key, value in data.items():
-            # Unknown keys (a newer version's) and values of the wrong type fall back to defaults.
-            if key in known and type(value) is type(getattr(defaults, key)):
+            # Unknown keys (a newer version's) are ignored; bad values fall back to their defaults.
+            if key not in known:
+                continue
+            default = getattr(defaults, key)
+            if type(value) is not type(default):
+                problem = f"is not {type(default).__name__}"
+            elif key in RANGES and not RANGES[key][0] <= value <= RANGES[key][1]:
+                problem = "is outside {}-{}".format(*RANGES[key])
+            else:
                 values[key] = value
+                continue
+            log.warning(
+                "settings %s: %s=%.80r %s; the default %r is used", path, key, value, problem, default
+            )
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:

@@ -129,3 +129,30 @@ def test_earlier_copy_imports_the_same_first_questions() -> None:
 def test_import_rejects_malformed_guides(markdown: str, message: str) -> None:
     with pytest.raises(ImportProblem, match=re.escape(message)):
         import_markdown(markdown, source="mine.md")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        (
+            "### Question 1: " + "Why? " * 250 + '\n1. Situation:\nGuide\nExample:\n"x"\n',
+            "mine.md, question 1 (line 1): field 'question' is too long (1,249 characters; at most 1,000)",
+        ),
+        (
+            "### Question 1: Why?\n1. Situation:\n" + "x" * 1_000_000 + '\nExample:\n"x"\n',
+            "mine.md, question 1 (line 1): section 'Situation' (line 2), field 'guidance' is too long "
+            "(1,000,000 characters; at most 10,000)",
+        ),
+        (
+            '### Question 1: Why?\n1. Situation:\nGuide\nExample:\n""\n',
+            "mine.md, question 1 (line 1): section 'Situation' (line 2), field 'example' is empty",
+        ),
+    ],
+    ids=["long-question", "megabyte-guidance", "empty-quotes"],
+)
+def test_import_names_the_question_section_and_field_that_cannot_be_kept(markdown: str, message: str) -> None:
+    """A 1 MB line was imported, and the window then took over a minute to appear; an example of two
+    quotes ended in a pydantic traceback."""
+    with pytest.raises(ImportProblem) as err:
+        import_markdown(markdown, source="mine.md")
+    assert str(err.value) == message

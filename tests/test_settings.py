@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import fields
 from pathlib import Path
 
-from app.settings import Settings
+import pytest
+
+from app.settings import RANGES, Settings
 
 
 def test_round_trip(star_home: Path) -> None:
@@ -32,3 +36,44 @@ def test_wrong_types_and_unknown_keys_fall_back_per_field(star_home: Path) -> No
     )
     s = Settings.load()
     assert s.target_seconds == 120 and s.think_seconds == 15
+
+
+def test_out_of_range_numbers_fall_back_to_their_defaults_with_a_warning(
+    star_home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A target length of -60 s with the hard stop on ended every answer as soon as it began."""
+    Settings.path().write_text(
+        json.dumps(
+            {
+                "target_seconds": -60,
+                "hard_stop": True,
+                "think_seconds": 86_400,
+                "speech_rate_wpm": 0,
+                "voice_id": "gmw/en",
+                "keep_recordings": False,
+            }
+        ),
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING, logger="app.settings"):
+        s = Settings.load()
+    assert (s.target_seconds, s.think_seconds, s.speech_rate_wpm) == (120, 0, 175)
+    assert s.hard_stop and s.voice_id == "gmw/en" and not s.keep_recordings  # the rest of the file is kept
+    for said in (
+        "target_seconds=-60 is outside 30-300; the default 120 is used",
+        "think_seconds=86400 is outside 0-60; the default 0 is used",
+        "speech_rate_wpm=0 is outside 80-300; the default 175 is used",
+    ):
+        assert said in caplog.text
+
+
+def test_every_number_has_a_range_whose_ends_are_kept(star_home: Path) -> None:
+    defaults = Settings()
+    numbers = {f.name for f in fields(Settings) if type(getattr(defaults, f.name)) is int}
+    assert numbers == set(RANGES)
+    for key, (low, high) in RANGES.items():
+        assert low <= getattr(defaults, key) <= high, key
+    for end in (0, 1):
+        values = {key: ends[end] for key, ends in RANGES.items()}
+        Settings.path().write_text(json.dumps(values), encoding="utf-8")
+        assert Settings.load() == Settings(**values)

@@ -45,6 +45,7 @@ class PracticeView(QWidget):
         font.setBold(True)
         self.question.setFont(font)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.question.setTextFormat(Qt.TextFormat.PlainText)  # bank text: a '<b>' in it is shown, not obeyed
         self.status = QLabel(wordWrap=True)
         self.message = QLabel(wordWrap=True)
         self.message.setObjectName("message")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6 import QtGui
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
@@ -132,7 +133,8 @@ class QuestionList(QWidget):
         item.setData(list(q.principles), PRINCIPLES_ROLE)
         texts = [q.question, q.introduction, *q.principles, *(s.example for s in q.sections)]
         item.setData(" ".join(texts).lower(), SEARCH_ROLE)
-        item.setToolTip(", ".join(q.principles))
+        if q.principles:  # a tooltip is rich text when it looks like it: bank text must stay text
+            item.setToolTip(QtGui.Qt.convertFromPlainText(", ".join(q.principles)))
         return item
 
     def set_practice(self, practice: dict[str, Practice]) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.settings import Settings
+from app.settings import RANGES, Settings
 from app.speech.capture import AudioInputs, Recorder
 from app.speech.tts import Speaker
 from ui.settings_microphone import MicrophoneSection
@@ -41,7 +41,7 @@ class PracticeSection(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("Practice"))
         self.think = QSpinBox()
-        self.think.setRange(0, 60)
+        self.think.setRange(*RANGES["think_seconds"])  # what loading accepts: no value it refuses
         self.think.setSuffix(self.tr(" s"))
         self.think.setSpecialValueText(self.tr("None — record at once"))
         self.think.setAccessibleName(self.tr("Thinking time before recording, in seconds"))
@@ -49,7 +49,7 @@ class PracticeSection(QGroupBox):
         self.think_label.setBuddy(self.think)
 
         self.target = QSpinBox()
-        self.target.setRange(30, 300)
+        self.target.setRange(*RANGES["target_seconds"])
         self.target.setSingleStep(10)
         self.target.setSuffix(self.tr(" s"))
         self.target.setAccessibleName(self.tr("Target answer length, in seconds"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from PySide6 import QtGui
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -34,7 +35,9 @@ class StarTimeline(QWidget):
         self.bars = bars
         self.target = target
         self.setFixedHeight(self.ROW * len(bars) + 22)
-        self.setToolTip(self.describe())
+        # The labels can be question text (compared attempts): a tooltip that looks like HTML is
+        # shown as HTML, so it is given as HTML made from the plain text.
+        self.setToolTip(QtGui.Qt.convertFromPlainText(self.describe()) if self.bars else "")
         self.setAccessibleDescription(self.describe())
         self.update()
 

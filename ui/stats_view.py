@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -45,6 +46,12 @@ FIGURES = {
 }
 RECENT = 20
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _plain_tip(text: str) -> str:
+    """A tooltip showing `text` as it is: Qt shows one that looks like HTML as HTML, and question text
+    comes from a bank the user imported (a '<b>' in it must be shown, not obeyed)."""
+    return QtGui.Qt.convertFromPlainText(text)
 
 
 class _Sorted(QTableWidgetItem):
@@ -213,7 +220,7 @@ class StatsView(QWidget):
             text = self.question_text(qid)
             short = text if len(text) <= 70 else text[:69] + "…"
             self.combo.addItem(f"{short} ({self.question_stats[qid].attempts})", qid)
-            self.combo.setItemData(self.combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+            self.combo.setItemData(self.combo.count() - 1, _plain_tip(text), Qt.ItemDataRole.ToolTipRole)
         index = self.combo.findData(keep) if keep is not None else 0
         self.combo.setCurrentIndex(max(index, 0))
         self.combo.blockSignals(False)
@@ -227,7 +234,7 @@ class StatsView(QWidget):
             st = self.question_stats.get(qid)
             name = QTableWidgetItem(self.question_text(qid))
             name.setData(Qt.ItemDataRole.UserRole, qid)
-            name.setToolTip(name.text())
+            name.setToolTip(_plain_tip(name.text()))
             if st is None:
                 cells = [
                     name,
@@ -266,7 +273,7 @@ class StatsView(QWidget):
             self.waited.addItem(f"{when} — {text}")
             item = self.waited.item(self.waited.count() - 1)
             item.setData(Qt.ItemDataRole.UserRole, qid)
-            item.setToolTip(text)
+            item.setToolTip(_plain_tip(text))
 
     # ------------------------------------------------------------------ showing
 
