@@ -40,6 +40,7 @@ class Banner(QWidget):
         self.setAutoFillBackground(True)
         self.setStyleSheet("#banner { background: #fff4ce; } #banner QLabel { color: #3d2c00; }")
         self.label = QLabel(text, wordWrap=True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and bank text
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
         close.setText("✕")
