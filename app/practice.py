@@ -229,6 +229,15 @@ class PracticeSession(QObject):
             )
             self._set(Phase.READY)
             return
+        if result.transcript.not_english and not result.recording.silent:
+            # tiny.en turns other languages into English nonsense (or nothing): feedback on it would be
+            # made up, and "nothing heard" would delete a real answer. Keep the recording, say why.
+            self.error.emit(
+                "This answer does not sound like English. STAR Coach understands English only; "
+                f"your recording is kept as {result.recording.path.name}."
+            )
+            self._set(Phase.READY)
+            return
         if result.recording.silent or result.transcript.nothing_heard:
             self._discard_audio(result.recording)
             self.error.emit(

@@ -59,7 +59,8 @@ def transcribe_recordings(
             problems.append(f"{path.name}: {e}")
             continue
         seconds = len(samples) / SAMPLE_RATE
-        heard = not transcript.nothing_heard
+        # Not English: kept and listed, never given STAR feedback made up from tiny.en's guesses.
+        heard = not transcript.nothing_heard and not transcript.not_english
         analysis = (
             analyze(
                 sent.from_transcript(transcript),

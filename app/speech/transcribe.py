@@ -27,7 +27,7 @@ import numpy as np
 from app import paths
 from app.fileio import atomic_write_text
 from app.speech.audio import SAMPLE_RATE, Samples
-from app.speech.transcript import SpeechError, Transcript, Word
+from app.speech.transcript import SpeechError, Transcript, Word, not_english_note
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -59,6 +59,26 @@ LOOP_COMPRESSION_RATIO = 2.4
 GATE_FRAME_S = 0.03
 GATE_FLOOR_DBFS = -55.0
 GATE_MIN_LOUD_S = 0.3
+
+
+@dataclass(frozen=True)
+class EnglishCheck:
+    """When a stretch counts as not English (tiny.en is English-only: it has no language detection)."""
+
+    min_speech_s: float  # less speech (Silero VAD) than this is too little to judge
+    min_word_probability: float  # kept words averaging below this (none kept: 0) are not English
+
+
+# On French, German or Spanish, tiny.en writes English words it gives low odds, or nothing at all.
+# Mean word probability of a clip, espeak-ng interview stories (~15-20 s) and ../shared/audio, measured
+# before this value was chosen: other languages 0.00-0.46 (18 stories), English 0.75-0.97 (10 human clips,
+# 12 noisy, muffled or quiet copies, 19 stories), English in espeak's French voice 0.60-0.73. Checked after
+# on 24 new stories: other languages 0.00-0.495 (18 of 18 clips under), English 0.65-0.93 (24 of 24 over).
+# Other languages vary from run to run (Whisper samples when unsure): 1 run in 360 came out over 0.5.
+# 0.5 lies below the middle of the gap because a false "not English" costs more than a miss. Under 3 s
+# of speech (a cough, a last "that's it") a mean of a few words says little: not judged.
+ENGLISH_CHECK = EnglishCheck(min_speech_s=3.0, min_word_probability=0.5)
+
 # pocketsphinx tokens that are not words: sentence marks, silence, noise and filler classes.
 _SPHINX_NOT_WORD = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
 _SPHINX_ALTERNATE = re.compile(r"\(\d+\)$")
@@ -313,6 +333,22 @@ def _nothing_heard(engine: str, model: str, seconds: float, started: float, why:
     )
 
 
+def english_check(probabilities: list[float], speech_s: float, start: float, end: float) -> str | None:
+    """The not-English note for the stretch `start`-`end` s, or None when it sounds English or holds
+    too little speech to tell. Whisper's own word probabilities are the evidence (ENGLISH_CHECK)."""
+    if speech_s < ENGLISH_CHECK.min_speech_s:
+        return None
+    mean = sum(probabilities) / len(probabilities) if probabilities else 0.0
+    if mean >= ENGLISH_CHECK.min_word_probability:
+        return None
+    return not_english_note(
+        start,
+        end,
+        f"{speech_s:.1f} s of speech gave {len(probabilities)} words of mean probability {mean:.2f} "
+        f"(English is {ENGLISH_CHECK.min_word_probability} or more)",
+    )
+
+
 def _timed_words(raw: Iterable[tuple[str, float, float]], offset: float, seconds: float) -> list[Word]:
     """Words with times inside the audio and never going backwards, whatever the engine said."""
     words: list[Word] = []
@@ -448,7 +484,7 @@ class WhisperTranscriber:
         started = time.perf_counter()
         if not loud_enough(x):
             return _nothing_heard(self.name, self.model_name, seconds, started, "nothing heard: silence")
-        segments, _info = self._model.transcribe(
+        segments, info = self._model.transcribe(
             x,
             language=self.language,
             beam_size=self.beam_size,
@@ -463,6 +499,7 @@ class WhisperTranscriber:
         notes: list[str] = []
         raw: list[tuple[str, float, float]] = []
         texts: list[str] = []
+        probabilities: list[float] = []  # of the words kept, for the English check
         previous = ""
         for seg in segments:
             norm = " ".join(_norm_token(t) for t in seg.text.split())
@@ -479,13 +516,18 @@ class WhisperTranscriber:
             previous = norm
             texts.append(seg.text.strip())
             raw.extend((w.word, w.start, w.end) for w in seg.words or ())
+            probabilities.extend(w.probability for w in seg.words or ())
         words, removed = collapse_loops(_timed_words(raw, offset, seconds))
         if removed:
             notes.append(f"removed {removed} words of a repetition loop")
         text = " ".join(w.text for w in words) if removed else " ".join(texts).strip()
         elapsed = time.perf_counter() - started
+        foreign = english_check(probabilities, info.duration_after_vad, offset, offset + seconds)
         if not words:
-            return _nothing_heard(self.name, self.model_name, seconds, started, "nothing heard: no speech")
+            why = foreign or "nothing heard: no speech"
+            return _nothing_heard(self.name, self.model_name, seconds, started, why)
+        if foreign:
+            notes.append(foreign)
         return Transcript(
             words=tuple(words),
             text=text,

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# How a stretch judged not English is marked (app.speech.transcribe decides; see ENGLISH_CHECK there).
+NOT_ENGLISH = "not English"
+# The answer is refused as not English only when such stretches cover more than this share of the
+# recording: one odd stretch (a quoted phrase, a muffled moment) must not refuse an English answer,
+# since a false "not English" costs the person more than a missed one.
+NOT_ENGLISH_MIN_SHARE = 0.5
+_NOT_ENGLISH_SPAN = re.compile(rf"^{NOT_ENGLISH} \((\d+(?:\.\d+)?) to (\d+(?:\.\d+)?) s\)")
+
+
+def not_english_note(start: float, end: float, why: str) -> str:
+    """The note for a stretch judged not English. A note and not a field because notes are what the
+    streaming merge keeps when it joins an answer's stretches; the span lets the whole answer be judged."""
+    return f"{NOT_ENGLISH} ({start:.1f} to {end:.1f} s): {why}"
 
 
 @dataclass(frozen=True)
@@ -22,9 +37,19 @@ class Transcript:
     model: str  # the model's name or folder
     audio_seconds: float
     elapsed_seconds: float = 0.0
-    # Set when the audio held no speech: a result the UI shows ("nothing heard"), not an error.
+    # Set when no words came out: the audio held no speech (a result the UI shows, "nothing heard", not an
+    # error), or speech Whisper wrote nothing for, which `not_english` then tells apart.
     nothing_heard: bool = False
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def not_english(self) -> bool:
+        """Most of the recording was judged not English: the words are then not what was said."""
+        flagged = 0.0
+        for note in self.notes:
+            if m := _NOT_ENGLISH_SPAN.match(note):
+                flagged += float(m[2]) - float(m[1])
+        return flagged > NOT_ENGLISH_MIN_SHARE * self.audio_seconds
 
     def to_json(self) -> dict[str, Any]:
         """The `transcribe --json` shape of DESIGN.md."""
