@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from app.speech.transcribe import WhisperTranscriber
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -33,6 +37,20 @@ def star_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("STAR_COACH_HOME", str(home))
     monkeypatch.delenv("STAR_COACH_BANK", raising=False)
     yield home
+
+
+@pytest.fixture(scope="session")
+def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhisperTranscriber]:
+    """The default engine as the app transcribes answers, loaded once for the whole run (its hash
+    marker goes to a private data folder, never the real one)."""
+    from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STAR_COACH_HOME", str(tmp_path_factory.mktemp("whisper-home")))
+        mp.delenv(MODEL_ENV, raising=False)
+        engine = WhisperTranscriber()
+        engine.load()
+    yield engine
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from app.speech.audio import SAMPLE_RATE, Samples, decode_audio
 from app.speech.capture import RecordingResult
 from app.speech.session import AnswerResult
 from app.speech.streaming import Segmenter, merge
-from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
+from app.speech.transcribe import WhisperTranscriber
 from app.speech.transcript import Transcript, Word
 from tests.conftest import SHARED
 
@@ -84,17 +84,6 @@ ENGLISH_STORY = (
     "job to respond. I quickly found an overloaded database and moved the traffic to a replica. The site "
     "was back in twenty minutes. On Monday I walked the team through what had happened and we added alerts."
 )
-
-
-@pytest.fixture(scope="module")
-def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhisperTranscriber]:
-    """The default engine, loaded once; its hash marker goes to a private data folder."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STAR_COACH_HOME", str(tmp_path_factory.mktemp("whisper-home")))
-        mp.delenv(MODEL_ENV, raising=False)
-        engine = WhisperTranscriber()
-        engine.load()
-    yield engine
 
 
 def _speak(text: str, voice: str, folder: Path) -> Samples:

@@ -3,7 +3,6 @@ attempt has (a crash, a broken model) are transcribed into History later, marked
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from app.practice import Phase, PracticeSession
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.recovery import notice, save_recovered, transcribe_recordings
 from app.settings import Settings
-from app.speech.transcribe import MODEL_ENV, WhisperTranscriber, bundled_model_dir
+from app.speech.transcribe import WhisperTranscriber, bundled_model_dir
 from app.store import RECOVERED, Store
 from tests.audio_utils import RecordedClock, espeak, feed
 
@@ -29,16 +28,6 @@ ANSWER = (
 @pytest.fixture(scope="module")
 def bank() -> Bank:
     return load_bank(builtin_bank_path())
-
-
-@pytest.fixture(scope="module")
-def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhisperTranscriber]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STAR_COACH_HOME", str(tmp_path_factory.mktemp("whisper-home")))
-        mp.delenv(MODEL_ENV, raising=False)
-        engine = WhisperTranscriber()
-        engine.load()
-    yield engine
 
 
 def _garbage_model(folder: Path) -> Path:

@@ -18,15 +18,6 @@ from tests.conftest import SHARED
 GETTYSBURG = SHARED / "audio" / "gettysburg_speech_only.wav"
 
 
-@pytest.fixture(scope="module")
-def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhisperTranscriber]:
-    with pytest.MonkeyPatch.context() as mp:  # the model check writes a marker: keep it out of real data
-        mp.setenv("STAR_COACH_HOME", str(tmp_path_factory.mktemp("home")))
-        engine = WhisperTranscriber()  # as the app transcribes answers: no prompt (see FILLERS in notes)
-        engine.load()
-        yield engine
-
-
 @pytest.fixture
 def session(qtbot: QtBot, whisper: WhisperTranscriber) -> Iterator[AnswerSession]:
     s = AnswerSession(whisper)

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -60,16 +59,8 @@ def _reference(stem: str) -> str:
     return _clip(f"{stem}.ref.txt").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhisperTranscriber]:
-    """The default engine, loaded once; its hash marker goes to a private data folder."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STAR_COACH_HOME", str(tmp_path_factory.mktemp("whisper-home")))
-        mp.delenv(MODEL_ENV, raising=False)
-        engine = WhisperTranscriber()
-        engine.load()
-    assert engine.choice is not None and engine.choice.source == "bundled"
-    yield engine
+def test_the_default_engine_is_the_bundled_model(whisper: WhisperTranscriber) -> None:
+    assert whisper.choice is not None and whisper.choice.source == "bundled"
 
 
 @pytest.fixture(scope="module")
