@@ -31,6 +31,10 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
 }
 
 
+# The longest scenario (a 2-minute answer spoken in real time, or LOQO over the bank) takes ~3 min here.
+SCENARIO_TIMEOUT_S = 600
+
+
 def _child(name: str) -> None:
     """Entry point of a scenario's own process: prints its figures as one JSON line."""
     figures = SCENARIOS[name]()
@@ -41,9 +45,18 @@ def _run_isolated(name: str) -> Figures:
     code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.runner import _child; _child({name!r})"
     with tempfile.TemporaryDirectory(prefix="star-coach-bench-") as home:
         env = {**os.environ, "STAR_COACH_HOME": home}
-        out = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-        )
+        try:
+            out = subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=SCENARIO_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired:  # a hung scenario is reported, the others still run
+            return {f"{name}_error": f"no result after {SCENARIO_TIMEOUT_S} s (hung)"}
     for line in out.stdout.splitlines():
         if line.startswith("BENCH-RESULT "):
             figures: Figures = json.loads(line.removeprefix("BENCH-RESULT "))
