@@ -118,6 +118,27 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train_labeller(args: argparse.Namespace) -> int:
+    """For developers: after a change to the training answers or the labeller's code, train the labeller
+    that ships in resources/ (seconds; about a minute with the sentence encoder)."""
+    from app.analysis import encoder, star
+    from app.analysis.decode import DecoderCosts
+    from app.analysis.labeller_files import model_key, write_shipped
+    from app.analysis.star import StarLabeller
+    from app.analysis.stories import training_stories
+    from app.questions import builtin_bank_path, load_bank
+
+    bank = load_bank(builtin_bank_path())
+    stories = training_stories(bank)
+    if star.EMBEDDING_WEIGHT:  # the encoder's vectors of the training sentences, made once
+        n = encoder.write_table([t for s in stories for t in s.texts])
+        print(f"{n} training sentences encoded")
+    costs = DecoderCosts()
+    path = write_shipped(StarLabeller.train(stories, costs), model_key(stories, costs))
+    print(f"labeller written to {path}")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from bench.runner import run_bench  # top-level, beside app/: scenarios may start the screens
 
@@ -226,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("path", help="where to write: a .json or .csv file, or a .md file with --attempt")
     e.add_argument("--attempt", type=int, help="the attempt's id (see `history`), exported as Markdown")
     e.set_defaults(func=_cmd_export)
+
+    tl = sub.add_parser(
+        "train-labeller", help="(developers) train the STAR labeller that ships in resources/"
+    )
+    tl.set_defaults(func=_cmd_train_labeller)
 
     b = sub.add_parser("bench", help="run the benchmark suite")
     b.add_argument("--json", action="store_true")

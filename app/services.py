@@ -11,11 +11,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject
 
 from app import paths
-from app.analysis.star import default_labeller
+from app.analysis.labeller_files import default_labeller, learn_corrections
+from app.analysis.model import Label
+from app.analysis.stories import Story
 from app.practice import PracticeSession
 from app.questions import Bank
 from app.recovery import Recovered, notice, save_recovered, transcribe_recordings
@@ -133,6 +136,7 @@ class Services:
         def done(part: str) -> None:
             waiting.discard(part)
             if not waiting:
+                self.learn_corrections()
                 self.recover_recordings(on_notice)
                 if on_ready is not None:
                     on_ready()
@@ -141,6 +145,22 @@ class Services:
         self.practice.load_model()
         bank = self.practice.bank
         run_task(lambda: default_labeller(bank), lambda _labeller: done("labeller"), self.practice.error.emit)
+
+    def learn_corrections(self) -> None:
+        """Labels the person corrected become training answers for their own labeller (in the
+        background; the shipped labeller serves until it is ready)."""
+        try:
+            corrected = self.store.corrected_answers()
+        except StoreError:
+            return
+        if not corrected:
+            return
+        bank = self.practice.bank
+        stories = [
+            Story(tuple(t for t, _ in pairs), tuple(cast(Label, lab) for _, lab in pairs), f"mine-{i}")
+            for i, pairs in corrected
+        ]
+        run_task(lambda: learn_corrections(bank, stories), lambda _labeller: None, self.practice.error.emit)
 
     def recover_recordings(self, on_notice: Callable[[str], None] | None = None) -> None:
         """Transcribe and analyse orphaned recordings in the background, then save them here."""

@@ -42,6 +42,7 @@ from app.speech.transcript import Transcript
 from app.speech.wavfile import PARTIAL_SUFFIX
 
 if TYPE_CHECKING:
+    from app.analysis.analyze import Analysis
     from app.practice import PracticeResult
 
 DB_NAME = "history.sqlite3"
@@ -52,10 +53,10 @@ SECTION_NAMES: dict[str, str] = {label: label.title() for label in LABELS}
 _INSERT_ATTEMPT = (
     "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
     "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
-    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis, origin) VALUES "
+    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis, origin, record) VALUES "
     "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
     ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
-    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis, :origin)"
+    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis, :origin, :record)"
 )
 
 # Each migration is a list of statements, run in one transaction with the new user_version.
@@ -97,6 +98,9 @@ MIGRATIONS: list[list[str]] = [
     ],
     [  # v3: where an attempt came from: a practice, or a recording recovered after a crash or a failure
         "ALTER TABLE attempts ADD COLUMN origin TEXT NOT NULL DEFAULT 'practice'",
+    ],
+    [  # v4: the analysis as a typed, versioned record (labels, the person's corrections, feedback)
+        "ALTER TABLE attempts ADD COLUMN record TEXT",
     ],
 ]
 PRACTICE, RECOVERED = "practice", "recovered"
@@ -146,6 +150,7 @@ class AttemptRecord:
     transcript: Transcript
     analysis: dict[str, Any] | None
     audio: Path | None  # absolute; None when no recording was kept or it is gone
+    record: dict[str, Any] | None = None  # app.analysis.analyze.to_record; None before schema 4
 
     @property
     def id(self) -> int:
@@ -339,11 +344,23 @@ def _move(src: Path, dst: Path) -> None:
         src.unlink()
 
 
+def _analysis_columns(analysis: Analysis) -> dict[str, Any]:
+    from app.analysis.analyze import to_record
+
+    return {
+        "missing": json.dumps(list(analysis.missing)),
+        "section_seconds": json.dumps(
+            {k: round(v.seconds, 2) for k, v in analysis.timing.sections.items() if v.present}
+        ),
+        "analysis": json.dumps(analysis.to_json(), ensure_ascii=False),
+        "record": json.dumps(to_record(analysis), ensure_ascii=False),
+    }
+
+
 def attempt_row(result: PracticeResult, started_at: datetime, origin: str = PRACTICE) -> dict[str, Any]:
     """The columns of one answer, without its recording: what is saved, and what the sample history
     generator stores so that its rows are the size of real ones."""
     transcript, analysis = result.transcript, result.analysis
-    data = analysis.to_json() if analysis is not None else None
     delivery = analysis.delivery if analysis is not None else None
     timing = analysis.timing if analysis is not None else None
     return {
@@ -360,15 +377,20 @@ def attempt_row(result: PracticeResult, started_at: datetime, origin: str = PRAC
         "i_count": delivery.i_count if delivery else 0,
         "we_count": delivery.we_count if delivery else 0,
         "quantified": int(delivery.quantified) if delivery else 0,
-        "missing": json.dumps(list(analysis.missing) if analysis else list(STAR_LABELS)),
-        "section_seconds": json.dumps(
-            {k: round(v.seconds, 2) for k, v in timing.sections.items() if v.present} if timing else {}
+        **(
+            _analysis_columns(analysis)
+            if analysis is not None
+            else {
+                "missing": json.dumps(list(STAR_LABELS)),
+                "section_seconds": "{}",
+                "analysis": None,
+                "record": None,
+            }
         ),
         "audio_path": None,
         "audio_bytes": 0,
         "audio_source": None,
         "transcript": json.dumps(transcript.to_json(), ensure_ascii=False),
-        "analysis": None if data is None else json.dumps(data, ensure_ascii=False),
         "question_text": result.question.question,
         "origin": origin,
     }
@@ -730,7 +752,7 @@ class Store:
 
     def attempt(self, attempt_id: int) -> AttemptRecord:
         row = self._conn.execute(
-            f"SELECT {_SUMMARY_COLUMNS}, a.transcript, a.analysis {_FROM} "
+            f"SELECT {_SUMMARY_COLUMNS}, a.transcript, a.analysis, a.record {_FROM} "
             "WHERE a.id = ? AND a.status = 'complete'",
             (attempt_id,),
         ).fetchone()
@@ -743,7 +765,34 @@ class Store:
             transcript=Transcript.from_json(json.loads(row[20])),
             analysis=None if row[21] is None else json.loads(row[21]),
             audio=audio if audio is not None and audio.exists() else None,
+            record=None if row[22] is None else json.loads(row[22]),
         )
+
+    def corrected_answers(self) -> list[tuple[int, list[tuple[str, str]]]]:
+        """(attempt id, [(sentence, section)…]) for every attempt whose labels the person corrected:
+        the answers their own labeller learns from."""
+        rows = self._conn.execute(
+            "SELECT id, record FROM attempts WHERE status = 'complete' AND record IS NOT NULL AND "
+            "json_valid(record) AND json_array_length(record, '$.analysis.corrections') > 0 ORDER BY id"
+        ).fetchall()
+        out = []
+        for attempt_id, record in rows:
+            sentences = json.loads(record)["analysis"]["sentences"]
+            out.append((int(attempt_id), [(str(s["text"]), str(s["section"])) for s in sentences]))
+        return out
+
+    def save_analysis(self, attempt_id: int, analysis: Analysis) -> None:
+        """Replace an attempt's analysis (after the person corrected a label): the record, the JSON
+        and the columns History and Statistics read."""
+        row = _analysis_columns(analysis)
+        with self._tx() as c:
+            changed = c.execute(
+                "UPDATE attempts SET missing = ?, section_seconds = ?, analysis = ?, record = ? "
+                "WHERE id = ? AND status = 'complete'",
+                (row["missing"], row["section_seconds"], row["analysis"], row["record"], attempt_id),
+            ).rowcount
+        if not changed:
+            raise StoreError(f"There is no saved attempt {attempt_id} to correct.")
 
     def question_stats(self) -> dict[str, QuestionStats]:
         rows = self._conn.execute(

@@ -18,7 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "offdomain_answers.json"
 HELDOUT = ROOT / "tests" / "data" / "offdomain_heldout.json"
-TRAINING = ROOT / "resources" / "star_training_answers.json"
+TRAINING = ROOT / "resources" / "star_training"
+FROZEN = ROOT / "tests" / "data" / "frozen_test"
+ONE_PERSON = ROOT / "tests" / "data" / "one_person_answers.json"
 BANK = ROOT / "resources" / "questions.json"
 
 LABELS = ("other", "situation", "task", "action", "result", "reflection")
@@ -205,15 +207,41 @@ def _plain(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
+def _answers(*paths: Path) -> list[dict[str, Any]]:
+    return [a for p in paths for a in json.loads(p.read_text(encoding="utf-8"))["answers"]]
+
+
 def test_training_answers_share_no_sentence_with_the_test_sets() -> None:
-    """The labeller learns from resources/star_training_answers.json: a test sentence in it would make
-    the off-domain figures a memory test."""
-    training = json.loads(TRAINING.read_text(encoding="utf-8"))["answers"]
+    """The labeller learns from resources/star_training/: a test sentence in it would make the
+    off-domain, frozen and one-person figures a memory test."""
+    training = _answers(*sorted(TRAINING.glob("*.json")))
     taught = {_plain(s["text"]) for a in training for s in a["sentences"]}
-    tested = {_plain(s["text"]) for a in ANSWERS for s in a["sentences"]}
-    assert len(taught) > 400 and len(tested) > 400
-    assert not taught & tested
-    assert not {a["id"] for a in training} & {a["id"] for a in ANSWERS}
+    held = [*ANSWERS, *_answers(*sorted(FROZEN.glob("*.json")), ONE_PERSON)]
+    tested = {_plain(s["text"]) for a in held for s in a["sentences"]}
+    assert len(taught) > 1000 and len(tested) > 1000
+    shared = {t for t in taught & tested if len(t.split()) > 2}  # "yeah", "so" are said by everyone
+    assert not shared
+    assert not {a["id"] for a in training} & {a["id"] for a in held}
+
+
+def test_each_written_set_names_its_writer_and_brief() -> None:
+    """Who wrote an answer and to what brief is kept beside it: a register that scores badly can be
+    traced to the brief that asked for it."""
+    for path in [*TRAINING.glob("*.json"), *FROZEN.glob("*.json"), ONE_PERSON]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["writer"] and data["brief"], path
+        assert all(set(s) == {"text", "section"} for a in data["answers"] for s in a["sentences"]), path
+        assert {s["section"] for a in data["answers"] for s in a["sentences"]} <= set(LABELS), path
+
+
+def test_the_frozen_test_set_has_forty_answers_across_registers() -> None:
+    answers = _answers(*sorted(FROZEN.glob("*.json")))
+    assert len(answers) >= 40
+    registers = {a["register"] for a in answers}
+    assert {"spoken", "written", "terse", "very-short", "out-of-order", "we-heavy"} <= registers
+    complete = [a for a in answers if a["complete"]]
+    for a in complete:
+        assert {s["section"] for s in a["sentences"]} >= set(STAR_ORDER), a["id"]
 
 
 def test_second_annotator_labels_every_sentence_of_the_bank() -> None:

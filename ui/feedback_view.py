@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.analyze import Analysis
-from app.analysis.model import STAR
+from app.analysis.model import STAR, Label
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED
 from app.practice import PracticeResult
 from app.speech.playback import Player
 from ui.feedback_parts import SidePanel, legend_html
+from ui.relabel import SECTION_KEYS, RelabelFilter, focus_sentence
 from ui.star_style import SECTION_TITLES, clock, tint
 from ui.star_timeline import Bar, StarTimeline
 
@@ -31,6 +32,7 @@ from ui.star_timeline import Bar, StarTimeline
 class FeedbackView(QWidget):
     again = Signal()
     back = Signal()
+    relabelled = Signal(int, str)  # sentence, section: the person corrected a label
 
     def __init__(self, player: Player | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +75,7 @@ class FeedbackView(QWidget):
         col.addWidget(main, 1)
         col.addLayout(buttons)
 
+        self.relabel_filter = RelabelFilter(self.transcript, self._section_of, self.relabelled.emit)
         self.points.chosen.connect(self._jump)
         self.transcript.anchorClicked.connect(self._anchor)
         self.play.clicked.connect(self._toggle_play)
@@ -91,17 +94,40 @@ class FeedbackView(QWidget):
         self.result = result
         a = result.analysis
         assert a is not None
+        self._show_analysis(a)
+        self.reference.setHtml(self._reference_html(result))
+        self.transcript.verticalScrollBar().setValue(0)
+
+    def show_corrected(self, result: PracticeResult, sentence: int) -> None:
+        """The same answer after a corrected label: everything follows, the place in the text stays."""
+        self.result = result
+        assert result.analysis is not None
+        bar = self.transcript.verticalScrollBar()
+        at = bar.value()
+        self._show_analysis(result.analysis)
+        bar.setValue(at)
+        focus_sentence(self.transcript, sentence)
+
+    def _show_analysis(self, a: Analysis) -> None:
+        assert self.result is not None
         t = a.timing
         missing = ", ".join(SECTION_TITLES[m] for m in a.missing) or self.tr("none")
+        unclear = ", ".join(SECTION_TITLES[f.section] for f in a.unclear)
+        extra = f" · not sure of: <b>{escape(unclear)}</b>" if unclear else ""
+        if a.corrections:
+            extra += " · " + self.tr("{0} label(s) set by you").format(len(a.corrections))
         self.summary.setText(
-            f"<h2>{escape(result.question.question)}</h2>"
+            f"<h2>{escape(self.result.question.question)}</h2>"
             f"<p>Length <b>{clock(t.total_seconds)}</b> (target {clock(t.target_seconds)}) · "
-            f"missing: <b>{escape(missing)}</b> · feedback {result.stop_to_feedback_s:.1f} s after Stop</p>"
+            f"missing: <b>{escape(missing)}</b>{extra} · feedback {self.result.stop_to_feedback_s:.1f} s after Stop</p>"
         )
         self._timeline(a)
         self.transcript.setHtml(self._answer_html(a))
-        self.reference.setHtml(self._reference_html(result))
         self.side.show_analysis(a)
+
+    def _section_of(self, i: int) -> Label:
+        assert self.result is not None and self.result.analysis is not None
+        return self.result.analysis.sentences[i].section
 
     def _timeline(self, a: Analysis) -> None:
         t = a.timing
@@ -125,12 +151,21 @@ class FeedbackView(QWidget):
     def _answer_html(self, a: Analysis) -> str:
         pal = self.palette()
         rows = []
+        keys = ", ".join(SECTION_KEYS.values())
         for i, s in enumerate(a.sentences):
+            tip = self.tr("{0}: click to hear it; right-click, or Tab to it and press {1}, to change").format(
+                SECTION_TITLES[s.section], keys
+            )
             rows.append(
                 f'<a name="s{i}"></a><span style="background-color:{tint(s.section, pal, 0.28)}">'
-                f'<a href="s{i}" style="color:inherit; text-decoration:none">{escape(s.text)}</a></span> '
+                f'<a href="s{i}" title="{escape(tip)}" style="color:inherit; text-decoration:none">'
+                f"{escape(s.text)}</a></span> "
             )
-        return f"<h3>{self.tr('Your answer')}</h3><p style='line-height:140%'>{''.join(rows)}</p>"
+        hint = self.tr("Wrong colour? Right-click a sentence to say which part it is.")
+        return (
+            f"<h3>{self.tr('Your answer')}</h3><p style='line-height:140%'>{''.join(rows)}</p>"
+            f"<p style='color:gray'>{escape(hint)}</p>"
+        )
 
     def _reference_html(self, result: PracticeResult) -> str:
         pal = self.palette()

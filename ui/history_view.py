@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis import sentences as sent
-from app.analysis.analyze import Analysis, analyze
+from app.analysis.analyze import Analysis, analyze, from_record
 from app.questions import Bank
 from app.store import RECOVERED, AttemptSummary, Store, StoreError
 from ui.star_style import clock
@@ -51,7 +51,7 @@ class _Number(QTableWidgetItem):
 
 
 class HistoryView(QWidget):
-    replay = Signal(str, object, object)  # title, Analysis, audio path or None
+    replay = Signal(str, object, object, int)  # title, Analysis, audio path or None, attempt id
     compare = Signal(str, object, str, object)  # title a, Analysis a, title b, Analysis b
     changed = Signal()  # attempts were deleted
     back = Signal()
@@ -189,7 +189,9 @@ class HistoryView(QWidget):
         question = (
             self.bank.by_id(s.question_id) if s.question_id in {q.id for q in self.bank.questions} else None
         )
-        analysis = analyze(
+        # As it was saved, with the person's corrections; an attempt saved before schema 4 is analysed again.
+        saved = from_record(record.record) if record.record else None
+        analysis = saved or analyze(
             sent.from_transcript(record.transcript),
             self.bank,
             question,
@@ -203,7 +205,7 @@ class HistoryView(QWidget):
     def replay_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self.replay.emit(*self.analysis_of(ids[0]))
+            self.replay.emit(*self.analysis_of(ids[0]), ids[0])
 
     @Slot()
     def compare_selected(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.questions import LoadedBank
 from ui.question_detail import QuestionDetail
 from ui.question_list import QuestionList
+from ui.relabel import correct
 
 if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
     from app.practice import PracticeResult
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(self.tr("STAR Coach"))
         self.loaded = loaded
+        self._attempt_id: int | None = None  # the attempt on the feedback screen, once saved
         self.bank = loaded.bank
         self.services = services
         self.practised: Counter[str] = Counter()
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         self.history_view.back.connect(self.show_questions)
         self.history_view.changed.connect(self.refresh_practice)
         self.history_view.replay.connect(self._replay)
+        self.replay_view.relabelled.connect(self._replay_relabel)
         self.history_view.compare.connect(self._compare)
         self.history_action.setEnabled(True)
         self.stats_action.setEnabled(True)
@@ -197,6 +201,7 @@ class MainWindow(QMainWindow):
         self.practice_view.back.connect(self.show_questions)
         self.feedback_view.back.connect(self.show_questions)
         self.feedback_view.again.connect(self._again)
+        self.feedback_view.relabelled.connect(self._relabel)
         services.practice.finished.connect(self._on_result)
         services.practice.error.connect(self._on_background_error)
         for action in (self.practise_action, self.surprise_action):
@@ -266,11 +271,27 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.stats_view)
         self.stats_view.refresh()
 
-    @Slot(str, object, object)
-    def _replay(self, title: str, analysis: object, audio: object) -> None:
-        self.replay_view.show_attempt(title, analysis, audio)  # type: ignore[arg-type]
+    @Slot(str, object, object, int)
+    def _replay(self, title: str, analysis: object, audio: object, attempt_id: int) -> None:
+        self.replay_view.show_attempt(title, analysis, audio, attempt_id)  # type: ignore[arg-type]
         self.pages.setCurrentWidget(self.replay_view)
         self.replay_view.setFocus()
+
+    @Slot(int, str)
+    def _replay_relabel(self, sentence: int, section: str) -> None:
+        """A label corrected on replay: shown at once, saved with the attempt, History follows."""
+        view = self.replay_view
+        if view.analysis is None or self.services is None:
+            return
+        qid = view.analysis.question_id
+        question = self.loaded.bank.by_id(qid) if qid in {q.id for q in self.loaded.bank.questions} else None
+        analysis, error = correct(
+            view.analysis, sentence, section, question, self.services.store, view.attempt_id
+        )
+        view.show_corrected(analysis, sentence)
+        if error:
+            self.show_banner(self.tr("Your correction could not be saved: {0}").format(error))
+        self.history_view.refresh()
 
     @Slot(str, object, str, object)
     def _compare(self, title_a: str, a: object, title_b: str, b: object) -> None:
@@ -282,14 +303,32 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(0)
         self.questions.view.setFocus()
 
+    @Slot(int, str)
+    def _relabel(self, sentence: int, section: str) -> None:
+        """The person corrected a label: the feedback follows at once and the attempt keeps it."""
+        view = self.feedback_view
+        result = view.result if view is not None else None
+        if view is None or result is None or result.analysis is None or self.services is None:
+            return
+        store = self.services.store
+        analysis, error = correct(
+            result.analysis, sentence, section, result.question, store, self._attempt_id
+        )
+        view.show_corrected(replace(result, analysis=analysis), sentence)
+        if error:
+            self.show_banner(self.tr("Your correction could not be saved: {0}").format(error))
+
     @Slot(object)
     def _on_result(self, result: PracticeResult) -> None:
         if self.feedback_view is None or self.services is None:
             return
         from app.store import StoreError
 
+        self._attempt_id = None
         try:
-            self.services.store.save_attempt(result, keep_audio=self.services.settings.keep_recordings)
+            self._attempt_id = self.services.store.save_attempt(
+                result, keep_audio=self.services.settings.keep_recordings
+            )
         except StoreError as e:
             self.show_banner(self.tr("This answer could not be saved to your history: {0}").format(e))
         self.refresh_practice()

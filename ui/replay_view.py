@@ -10,7 +10,7 @@ from bisect import bisect_right
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSlider,
@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.analyze import Analysis
+from app.analysis.model import Label
 from app.speech.playback import Player
 from ui.feedback_parts import SidePanel, legend_html
+from ui.relabel import RelabelFilter, focus_sentence
 from ui.replay_compare import CompareView
 from ui.replay_transcript import ReplayTranscript
 from ui.star_style import SECTION_TITLES, clock
@@ -39,10 +41,14 @@ LEAD_S = 0.15  # start a sentence a little early: word times from the engine are
 
 
 class ReplayView(QWidget):
+    relabelled = Signal(int, str)  # sentence, section: the person corrected a label
+
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.player = player
         self.analysis: Analysis | None = None
+        self.attempt_id: int | None = None  # where a corrected label is saved
+        self._title = ""
         self.audio_path: Path | None = None
         self._ours = False  # the player is playing our file (it may be shared with other views)
         self._paused = False
@@ -108,6 +114,7 @@ class ReplayView(QWidget):
         self.slider.sliderReleased.connect(lambda: self.seek(self.slider.value() / 1000))
         self.slider.actionTriggered.connect(self._slider_action)
         self.transcript.anchorClicked.connect(self._anchor)
+        self.relabel_filter = RelabelFilter(self.transcript, self._section_of, self.relabelled.emit)
         self.points.chosen.connect(self._point)
         player.position.connect(self._on_position)
         player.duration_changed.connect(self._on_duration)
@@ -124,27 +131,51 @@ class ReplayView(QWidget):
 
     # ----------------------------------------------------------------- showing an attempt
 
-    def show_attempt(self, title: str, analysis: Analysis, audio_path: Path | None) -> None:
+    def show_attempt(
+        self, title: str, analysis: Analysis, audio_path: Path | None, attempt_id: int | None = None
+    ) -> None:
         self.stop()
+        self.attempt_id = attempt_id
+        self._title = title
         self.analysis = analysis
         self.audio_path = audio_path if audio_path is not None and Path(audio_path).is_file() else None
         self._starts = [s.start for s in analysis.sentences]
         self._current = None
-        t = analysis.timing
-        missing = ", ".join(SECTION_TITLES[m] for m in analysis.missing) or self.tr("none")
-        self.title.setText(
-            f"<h2>{escape(title)}</h2><p>Length <b>{clock(t.total_seconds)}</b> "
-            f"(target {clock(t.target_seconds)}) · missing: <b>{escape(missing)}</b></p>"
-        )
-        self.transcript.set_sentences(analysis.sentences, self.tr("Your answer"))
-        self.side.show_analysis(analysis)
+        self._show_analysis(analysis)
         has_audio = self.audio_path is not None
         for w in (self.play_button, self.back_button, self.forward_button, self.slider, self.speed):
             w.setEnabled(has_audio)
         self.no_audio.setVisible(not has_audio)
         end = analysis.sentences[-1].end if analysis.sentences else 0.0
-        self._set_length(max(end, t.total_seconds))
+        self._set_length(max(end, analysis.timing.total_seconds))
         self._show_position(0.0)
+
+    def show_corrected(self, analysis: Analysis, sentence: int) -> None:
+        """The same attempt after a corrected label; playback and the place in the text stay."""
+        self.analysis = analysis
+        bar = self.transcript.verticalScrollBar()
+        at = bar.value()
+        self._show_analysis(analysis)
+        bar.setValue(at)
+        focus_sentence(self.transcript, sentence)
+
+    def _show_analysis(self, analysis: Analysis) -> None:
+        t = analysis.timing
+        missing = ", ".join(SECTION_TITLES[m] for m in analysis.missing) or self.tr("none")
+        unclear = ", ".join(SECTION_TITLES[f.section] for f in analysis.unclear)
+        extra = f" · not sure of: <b>{escape(unclear)}</b>" if unclear else ""
+        if analysis.corrections:
+            extra += " · " + self.tr("{0} label(s) set by you").format(len(analysis.corrections))
+        self.title.setText(
+            f"<h2>{escape(self._title)}</h2><p>Length <b>{clock(t.total_seconds)}</b> "
+            f"(target {clock(t.target_seconds)}) · missing: <b>{escape(missing)}</b>{extra}</p>"
+        )
+        self.transcript.set_sentences(analysis.sentences, self.tr("Your answer"))
+        self.side.show_analysis(analysis)
+
+    def _section_of(self, i: int) -> Label:
+        assert self.analysis is not None
+        return self.analysis.sentences[i].section
 
     # ----------------------------------------------------------------- transport
 

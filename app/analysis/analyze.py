@@ -1,31 +1,48 @@
-"""The whole analysis of one answer, in the JSON shape of DESIGN.md's `analyze` command."""
+"""The whole analysis of one answer, in the JSON shape of DESIGN.md's `analyze` command, and as the
+typed, versioned record an attempt is saved with (replay shows it as it was saved, corrections and all).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from app.analysis.decode import missing_sections, order_problems
+from app.analysis.decode import order_problems
 from app.analysis.delivery import Delivery, measure_delivery
 from app.analysis.feedback import Point, feedback
-from app.analysis.model import STAR, Label, Sentence
-from app.analysis.star import default_labeller
+from app.analysis.labeller_files import default_labeller
+from app.analysis.model import LABELS, Label, Sentence
+from app.analysis.sections import SectionFinding, judge, missing_of, unclear_of, with_lesson
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import DEFAULT_TARGET_S, Timing, measure_timing
 from app.questions import Bank, Question
+
+# The saved record's shape; a record of another version is analysed again from its transcript.
+RECORD_VERSION = 2
 
 
 @dataclass(frozen=True)
 class Analysis:
     sentences: tuple[Sentence, ...]
-    missing: tuple[Label, ...]
+    findings: tuple[SectionFinding, ...]  # one per STAR section: present, unclear or missing
     order_problems: tuple[tuple[int, str], ...]
     timing: Timing
     delivery: Delivery
     points: tuple[Point, ...]
     went_well: tuple[str, ...]
     question_id: str | None = None
+    corrections: tuple[tuple[int, Label], ...] = ()  # (sentence, section) the person set by hand
+    model_sections: tuple[Label, ...] = ()  # the labeller's own labels, before any correction
+
+    @property
+    def missing(self) -> tuple[Label, ...]:
+        return missing_of(self.findings)
+
+    @property
+    def unclear(self) -> tuple[SectionFinding, ...]:
+        return unclear_of(self.findings)
 
     @property
     def order_ok(self) -> bool:
@@ -39,12 +56,15 @@ class Analysis:
                 for s in self.sentences
             ],
             "sections": {lab: t.to_json() for lab, t in self.timing.sections.items()},
+            "section_states": {f.section: f.to_json() for f in self.findings},
             "missing": list(self.missing),
+            "unclear": [f.section for f in self.unclear],
             "order_ok": self.order_ok,
             "order_problems": [
                 {"sentence": i, "problem": p, "at": round(self.sentences[i].start, 2)}
                 for i, p in self.order_problems
             ],
+            "corrections": [{"sentence": i, "section": lab} for i, lab in self.corrections],
             "metrics": {
                 "timing": self.timing.to_json(),
                 "delivery": self.delivery.to_json(),
@@ -52,6 +72,30 @@ class Analysis:
             },
             "feedback": [p.to_json() for p in self.points],
         }
+
+
+@functools.cache
+def _adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Analysis)
+
+
+def to_record(analysis: Analysis) -> dict[str, Any]:
+    """Everything the screens show, as plain JSON data with its version."""
+    data: dict[str, Any] = _adapter().dump_python(analysis, mode="json")
+    return {"version": RECORD_VERSION, "analysis": data}
+
+
+def from_record(record: Mapping[str, Any]) -> Analysis | None:
+    """The saved analysis, or None for a record of another version (or damaged): analyse again."""
+    if record.get("version") != RECORD_VERSION:
+        return None
+    try:
+        analysis: Analysis = _adapter().validate_python(record["analysis"])
+    except Exception:  # pydantic's ValidationError, a missing key: the caller analyses again
+        return None
+    return analysis
 
 
 def analyze(
@@ -62,19 +106,70 @@ def analyze(
     target_seconds: float = DEFAULT_TARGET_S,
 ) -> Analysis:
     """Label, time and measure an answer; `sentences` come from app.analysis.sentences."""
-    labelled = default_labeller(bank).label(sentences) if sentences else []
-    missing = tuple(missing_sections([s.section for s in labelled])) if labelled else STAR
+    labels, findings = default_labeller(bank).read([s.text for s in sentences])
+    labelled = [s.with_section(lab) for s, lab in zip(sentences, labels, strict=True)]
+    return _measure(labelled, findings, question, engine, target_seconds, (), tuple(labels))
+
+
+def relabel(analysis: Analysis, sentence: int, section: Label, question: Question | None) -> Analysis:
+    """The person says sentence `sentence` is `section`: labels, section states, timing and feedback
+    follow at once, without the model (a few milliseconds). A section the person leaves with no
+    sentence is missing; one they give a sentence is present."""
+    if section not in LABELS or not 0 <= sentence < len(analysis.sentences):
+        raise ValueError(f"no sentence {sentence} or no section {section!r}")
+    model = analysis.model_sections or tuple(s.section for s in analysis.sentences)
+    corrections = {i: lab for i, lab in analysis.corrections}
+    if model[sentence] == section:
+        corrections.pop(sentence, None)  # back to what the labeller said
+    else:
+        corrections[sentence] = section
+    labelled = [s.with_section(corrections.get(i, model[i])) for i, s in enumerate(analysis.sentences)]
+    labels = [s.section for s in labelled]
+    by_hand = judge(labels, None, None)
+    before = {f.section: f for f in analysis.findings}
+    findings = tuple(
+        f if f.state == "present" or before[f.section].state == "present" else before[f.section]
+        for f in by_hand
+    )
+    return _measure(
+        labelled,
+        findings,
+        question,
+        analysis.delivery.engine,
+        analysis.timing.target_seconds,
+        tuple(sorted(corrections.items())),
+        model,
+    )
+
+
+def _measure(
+    labelled: Sequence[Sentence],
+    findings: Sequence[SectionFinding],
+    question: Question | None,
+    engine: str | None,
+    target_seconds: float,
+    corrections: tuple[tuple[int, Label], ...],
+    model_sections: tuple[Label, ...],
+) -> Analysis:
+    delivery = measure_delivery(labelled, engine=engine)
+    # A lesson the delivery measures found means the reflection is at worst unclear, never missing.
+    cue = next((e.sentence for e in delivery.lessons if e.kind != "reflection section"), None)
+    findings = with_lesson(findings, cue)
     problems = tuple(order_problems(labelled))
     timing = measure_timing(labelled, target_seconds, answer_sentences(question) if question else None)
-    delivery = measure_delivery(labelled, engine=engine)
-    points, good = feedback(labelled, missing, problems, timing, delivery)
+    points, good = feedback(labelled, findings, problems, timing, delivery)
     return Analysis(
         sentences=tuple(labelled),
-        missing=missing,
+        findings=tuple(findings),
         order_problems=problems,
         timing=timing,
         delivery=delivery,
         points=tuple(points),
         went_well=tuple(good),
         question_id=question.id if question else None,
+        corrections=corrections,
+        model_sections=model_sections,
     )
+
+
+__all__ = ["Analysis", "analyze", "from_record", "relabel", "replace", "to_record"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.analysis.delivery import Delivery
 from app.analysis.model import STAR, Sentence
+from app.analysis.sections import SectionFinding
 from app.analysis.timing import SETUP_MAX_SHARE, Timing
 
 MAX_POINTS = 5
@@ -32,9 +33,14 @@ PRIORITY = {
     "we_not_i": 40,
     "unquantified_result": 41,
     "missing_reflection": 45,
+    "unclear_result": 12,  # unsure of a section: right after the missing ones, it is still structure
+    "unclear_action": 13,
+    "unclear_situation": 23,
+    "unclear_task": 24,
+    "unclear_reflection": 46,
     "long_setup": 50,
     "short_action": 51,
-    "order": 55,
+    "order": 22,  # a section told late is found, and said as such, instead of "no task heard"
     "fillers": 60,
     "long_pauses": 61,
     "fast": 62,
@@ -67,9 +73,20 @@ def _quote(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+# What each section is for, said where it is missing or unclear.
+ADVICE = {
+    "result": "End with what came of it: the outcome, in numbers if you can (time saved, %, money, people helped).",
+    "action": "Say what you did, step by step, with \u201cI\u201d: the action is most of a strong answer.",
+    "situation": "Open with one or two sentences of context: where you were, what was at stake.",
+    "task": "Say what you were responsible for, or what had to be achieved, before the actions.",
+    "reflection": "Close with one sentence on what you learned or would do differently.",
+}
+PLURAL = {"action": "actions", "result": "results"}
+
+
 def feedback(
     sentences: Sequence[Sentence],
-    missing: Sequence[str],
+    findings: Sequence[SectionFinding],
     order_problems: Sequence[tuple[int, str]],
     timing: Timing,
     delivery: Delivery,
@@ -82,18 +99,31 @@ def feedback(
     def rel(t: float) -> float:
         return t - start
 
-    # 1. Structure: a missing Result or Action hurts most, then Situation, Task, reflection.
+    # 1. Structure: a missing Result or Action hurts most, then Situation, Task, reflection. A section
+    # the app is unsure of is said as such, with the sentence that comes closest.
+    missing = [f.section for f in findings if f.state == "missing"]
+    state = {f.section: f for f in findings}
     for section in ("result", "action", "situation", "task", "reflection"):
-        if section not in missing:
+        finding = state.get(section)
+        if finding is None or finding.state == "present":
             continue
-        advice = {
-            "result": "End with what came of it: the outcome, in numbers if you can (time saved, %, money, people helped).",
-            "action": "Say what you did, step by step, with \u201cI\u201d: the action is most of a strong answer.",
-            "situation": "Open with one or two sentences of context: where you were, what was at stake.",
-            "task": "Say what you were responsible for, or what had to be achieved, before the actions.",
-            "reflection": "Close with one sentence on what you learned or would do differently.",
-        }[section]
-        points.append(Point(f"missing_{section}", f"No {section} heard. {advice}"))
+        if finding.state == "missing":
+            points.append(Point(f"missing_{section}", f"No {section} heard. {ADVICE[section]}"))
+        elif finding.closest is None or finding.closest >= len(sentences):
+            points.append(
+                Point(f"unclear_{section}", f"The app did not clearly hear a {section}. {ADVICE[section]}")
+            )
+        else:
+            near = sentences[finding.closest]
+            points.append(
+                Point(
+                    f"unclear_{section}",
+                    f"Your {section} was not clear; it may be in \u201c{_quote(near.text, 60).rstrip('.!?')}\u201d. "
+                    f"If so, say it plainly. {ADVICE[section]}",
+                    at=rel(near.start),
+                    quote=_quote(near.text),
+                )
+            )
 
     # 2. Length against the target.
     over = timing.over_target_s
@@ -220,10 +250,12 @@ def feedback(
         good.append(f"Comfortable pace: {delivery.wpm:.0f} words a minute.")
     for index, problem in order_problems[:1]:
         s = sentences[index]
+        early, _, late = problem.partition(" after ")
         points.append(
             Point(
                 "order",
-                f"The story went back: {problem}. Tell it in order \u2014 situation, task, action, result.",
+                f"Your {early} came after your {PLURAL.get(late, late)}. Say your {early} before your "
+                f"{PLURAL.get(late, late)}: situation, task, action, result.",
                 at=rel(s.start),
                 quote=_quote(s.text),
             )
@@ -238,7 +270,7 @@ def feedback(
                 quote=h.text,
             )
         )
-    if not missing:
+    if all(f.state == "present" for f in findings):
         good.insert(0, "All of Situation, Task, Action, Result and a reflection were there.")
     elif all(s not in missing for s in STAR[:4]):
         good.insert(0, "Situation, Task, Action and Result were all there.")

@@ -155,22 +155,29 @@ TYPICAL_POSITION: dict[Label, float] = {
 }
 
 
-def corpus_path() -> Path:
-    """Answers by people in other jobs, written and labelled for training (not the test sets)."""
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "star_training_answers.json"
+def corpus_dir() -> Path:
+    """Answers written and labelled for training (never the test sets), one file per writer with the
+    writer's brief beside the answers."""
+    return Path(__file__).resolve().parent.parent.parent / "resources" / "star_training"
 
 
-def corpus_stories(path: Path | None = None) -> list[Story]:
-    """The bank's answers are all by ML engineers: these teach the words of other jobs and spoken
-    answers (fillers, preambles, one-sentence tasks). Off-domain accuracy 0.76 -> 0.87 with them."""
-    data = json.loads((path or corpus_path()).read_text(encoding="utf-8"))
+def corpus_stories(folder: Path | None = None) -> list[Story]:
+    """The bank's answers are all by ML engineers: these teach the words of other jobs and of every
+    register people answer in (spoken, terse, one-sentence sections, out of order, "we")."""
     stories = []
-    for answer in data["answers"]:
-        labels = tuple(s["section"] for s in answer["sentences"])
-        if any(lab not in LABELS for lab in labels):
-            raise ValueError(f"{answer['id']}: a label is not one of {', '.join(LABELS)}")
-        stories.append(Story(tuple(s["text"] for s in answer["sentences"]), labels, answer["question_id"]))
+    for path in sorted((folder or corpus_dir()).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for answer in data["answers"]:
+            stories.append(story_of(answer))
     return stories
+
+
+def story_of(answer: dict[str, Any]) -> Story:
+    """A written answer ({"question_id", "sentences": [{"text", "section"}]}) as a story."""
+    labels = tuple(s["section"] for s in answer["sentences"])
+    if any(lab not in LABELS for lab in labels):
+        raise ValueError(f"{answer.get('id')}: a label is not one of {', '.join(LABELS)}")
+    return Story(tuple(s["text"] for s in answer["sentences"]), labels, answer["question_id"])
 
 
 def training_stories(bank: Bank, corpus: Sequence[Story] | None = None) -> list[Story]:

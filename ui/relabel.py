@@ -1,0 +1,147 @@
+"""Correcting a sentence's STAR section in a transcript: right-click a sentence, or Tab to it and press
+the section's key (S, T, A, R, L for the lesson, O for other) or the menu key.
+
+Why: the labeller is sometimes wrong, and a person who cannot fix a wrong "no task heard" learns to
+ignore the app. The browser's sentences are links named "s<index>"; this module only finds which
+sentence is meant and asks which section it is, the view applies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QMenu, QTextBrowser
+
+from app.analysis.model import LABELS, Label
+
+if TYPE_CHECKING:
+    from app.analysis.analyze import Analysis
+    from app.questions import Question
+    from app.store import Store
+
+# One key per section; L for the lesson (reflection), because R is the result. The menu's items carry
+# the same letters as mnemonics.
+MENU_TEXT: dict[Label, str] = {
+    "situation": "&Situation",
+    "task": "&Task",
+    "action": "&Action",
+    "result": "&Result",
+    "reflection": "Reflection, &lesson",
+    "other": "&Other (not part of the story)",
+}
+SECTION_KEYS: dict[Label, str] = {
+    "situation": "S",
+    "task": "T",
+    "action": "A",
+    "result": "R",
+    "reflection": "L",
+    "other": "O",
+}
+_BY_KEY = {getattr(Qt.Key, f"Key_{k}"): lab for lab, k in SECTION_KEYS.items()}
+
+Relabel = Callable[[int, Label], None]
+
+
+def sentence_of(href: str) -> int | None:
+    return int(href[1:]) if href.startswith("s") and href[1:].isdigit() else None
+
+
+def focused_sentence(browser: QTextBrowser) -> int | None:
+    """The sentence whose link has the keyboard focus (Tab selects a link's text)."""
+    cur = browser.textCursor()
+    if not cur.hasSelection():
+        return None
+    probe = QTextCursor(browser.document())
+    probe.setPosition(cur.selectionStart() + 1)
+    return sentence_of(probe.charFormat().anchorHref())
+
+
+def focus_sentence(browser: QTextBrowser, index: int) -> None:
+    """Give sentence `index` the keyboard focus again after the text was rebuilt."""
+    doc = browser.document()
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.charFormat().anchorHref() == f"s{index}":
+                cur = QTextCursor(doc)
+                cur.setPosition(frag.position())
+                cur.setPosition(frag.position() + frag.length(), QTextCursor.MoveMode.KeepAnchor)
+                browser.setTextCursor(cur)
+                return
+            it += 1
+        block = block.next()
+
+
+def section_menu(parent: QTextBrowser, current: Label) -> QMenu:
+    menu = QMenu(parent.tr("This sentence is…"), parent)
+    menu.addSection(parent.tr("This sentence is…"))
+    for lab in LABELS:
+        action = menu.addAction(MENU_TEXT[lab])
+        action.setData(lab)
+        action.setCheckable(True)
+        action.setChecked(lab == current)
+    return menu
+
+
+class RelabelFilter(QObject):
+    """Installed on a transcript browser; `current(i)` gives sentence i's section, `apply` changes it."""
+
+    def __init__(self, browser: QTextBrowser, current: Callable[[int], Label], apply: Relabel) -> None:
+        super().__init__(browser)
+        self.browser = browser
+        self.current = current
+        self.apply = apply
+        browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        browser.customContextMenuRequested.connect(self._menu)
+        browser.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.browser and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            section = _BY_KEY.get(Qt.Key(event.key()))
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            i = focused_sentence(self.browser)
+            if section is not None and mods == Qt.KeyboardModifier.NoModifier and i is not None:
+                self.apply(i, section)
+                return True
+        return False
+
+    def _menu(self, pos: QPoint) -> None:
+        i = sentence_of(self.browser.anchorAt(pos))
+        if i is None:
+            i = focused_sentence(self.browser)
+            if i is None:
+                return
+            pos = self.browser.cursorRect().bottomLeft()
+        menu = section_menu(self.browser, self.current(i))
+        chosen = menu.exec(self.browser.viewport().mapToGlobal(pos))
+        if chosen is not None and chosen.data() in LABELS:
+            self.apply(i, chosen.data())
+
+
+def correct(
+    analysis: Analysis,
+    sentence: int,
+    section: str,
+    question: Question | None,
+    store: Store,
+    attempt_id: int | None,
+) -> tuple[Analysis, str | None]:
+    """The analysis with sentence `sentence` set to `section`, saved with its attempt (when it was
+    saved at all); and why saving failed, or None."""
+    from app.analysis.analyze import relabel
+    from app.store import StoreError
+
+    corrected = relabel(analysis, sentence, cast(Label, section), question)
+    if attempt_id is None:
+        return corrected, None
+    try:
+        store.save_analysis(attempt_id, corrected)
+    except StoreError as e:
+        return corrected, str(e)
+    return corrected, None
