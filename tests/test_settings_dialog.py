@@ -416,3 +416,14 @@ def test_keyboard_labels_mnemonics_and_tab_order(qtbot: QtBot, make_dialog: Make
     # Alt + a label's letter goes to its control.
     qtbot.keyClick(dialog.windowHandle(), Qt.Key.Key_O, modifier=Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(dialog.transcription.model.hasFocus)
+
+
+def test_enter_on_a_focused_section_button_is_ok(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    """A focused "Test microphone" took Enter for itself; Enter is the dialog's OK wherever the focus is."""
+    from PySide6.QtWidgets import QDialog
+
+    dialog = _loaded(qtbot, make_dialog())
+    button = dialog.microphone.test_button
+    with qtbot.waitSignal(dialog.finished, timeout=5000) as done:
+        qtbot.keyClick(button, Qt.Key.Key_Return)
+    assert done.args == [QDialog.DialogCode.Accepted] and not button.isChecked()

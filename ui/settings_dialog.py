@@ -129,6 +129,10 @@ class SettingsDialog(QDialog):
             self.tr("Restore &defaults"),
             self.tr("Put every setting back to its default; nothing is saved until OK"),
         )
+        # Enter is OK wherever the focus is: no other button may take it over when focused (a focused
+        # "Restore defaults" or "Test microphone" used to).
+        for other in (self.cancel_button, self.defaults_button):
+            other.setAutoDefault(False)
         self.ok_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -102,6 +102,7 @@ class MicrophoneSection(QGroupBox):
         self.device_label.setBuddy(self.device)
 
         self.test_button = QPushButton(self.tr("&Test microphone"))
+        self.test_button.setAutoDefault(False)  # Enter is the dialog's OK, not this button
         self.test_button.setCheckable(True)
         self.test_button.setAccessibleName(self.tr("Test microphone"))
         self.test_button.setToolTip(self.tr("Listen to the microphone and show how loud it is"))

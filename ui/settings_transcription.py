@@ -58,6 +58,7 @@ class TranscriptionSection(QGroupBox):
         self.model_label = QLabel(self.tr("M&odel:"))
         self.model_label.setBuddy(self.model)
         self.choose = QPushButton(self.tr("Choose &folder…"))
+        self.choose.setAutoDefault(False)  # Enter is the dialog's OK, not this button
         self.choose.setAccessibleName(self.tr("Choose a model folder"))
         self.choose.setToolTip(self.tr("Use a faster-whisper model you already have on this computer"))
         self.choose.clicked.connect(self._choose_folder)

@@ -86,6 +86,7 @@ class VoiceSection(QGroupBox):
         self.rate_label.setBuddy(self.rate_slider)
 
         self.preview = QPushButton(self.tr("&Preview"))
+        self.preview.setAutoDefault(False)  # Enter is the dialog's OK, not this button
         self.preview.setAccessibleName(self.tr("Preview voice"))
         self.preview.setToolTip(self.tr("Read a sample question aloud with this voice and rate"))
         self.preview.clicked.connect(self._preview)
