@@ -148,3 +148,20 @@ def test_feedback_screen_relabels_a_sentence_by_keyboard(qtbot: QtBot, tmp_path:
     assert view.result.analysis.corrections == ((3, target),)
     assert "1 label(s) set by you" in view.summary.text()
     assert focused_sentence(view.transcript) == 3
+
+
+def test_a_new_answer_opens_the_feedback_at_its_top(qtbot: QtBot, tmp_path: Path) -> None:
+    from ui.feedback_view import FeedbackView
+
+    result = make_result(write_wav(tmp_path / "take.wav"))
+    view = FeedbackView(None)
+    qtbot.addWidget(view)
+    view.resize(900, 420)
+    view.show_result(result)
+    view.show()
+    qtbot.waitExposed(view)
+    bar = view.side.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    bar.setValue(bar.maximum())
+    view.show_result(result)
+    assert bar.value() == 0

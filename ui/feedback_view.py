@@ -83,7 +83,6 @@ class FeedbackView(QWidget):
         self.back_button.clicked.connect(self.back)
         for keys, slot in [
             (QKeySequence(Qt.Key.Key_P), self._toggle_play),
-            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return), self.again.emit),
             (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left), self.back.emit),
         ]:
             QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -96,7 +95,9 @@ class FeedbackView(QWidget):
         assert a is not None
         self._show_analysis(a)
         self.reference.setHtml(self._reference_html(result))
-        self.transcript.verticalScrollBar().setValue(0)
+        # A new answer opens at its top: point 1 was out of sight, kept at the last answer's scroll.
+        for area in (self.transcript, self.side):
+            area.verticalScrollBar().setValue(0)
 
     def show_corrected(self, result: PracticeResult, sentence: int) -> None:
         """The same answer after a corrected label: everything follows, the place in the text stays."""

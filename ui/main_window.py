@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.questions import LoadedBank
+from ui.help_dialogs import show_about, show_shortcuts
 from ui.question_detail import QuestionDetail
 from ui.question_list import QuestionList
 from ui.relabel import correct
@@ -111,7 +111,11 @@ class MainWindow(QMainWindow):
         surprise.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_U))
         surprise.triggered.connect(self.surprise)
         settings = QAction(self.tr("Se&ttings…"), self)
-        settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        # Preferences is no key at all on Linux (the menu read "Settings… ()"): Ctrl+, everywhere.
+        settings.setShortcuts(
+            [QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Comma)]
+            + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) if not k.isEmpty()]
+        )
         settings.triggered.connect(self.open_settings)
         history = QAction(self.tr("&History"), self)
         history.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_H))
@@ -144,7 +148,10 @@ class MainWindow(QMainWindow):
         quit_.setShortcut(QKeySequence.StandardKey.Quit)
         quit_.triggered.connect(self.close)
         about = QAction(self.tr("&About STAR Coach"), self)
-        about.triggered.connect(self._about)
+        about.triggered.connect(lambda: show_about(self))
+        keys = QAction(self.tr("&Keyboard shortcuts"), self)
+        keys.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        keys.triggered.connect(lambda: show_shortcuts(self))
 
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(quit_)
@@ -156,8 +163,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(stats)
         file_menu.insertAction(quit_, settings)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(keys)
         help_menu.addAction(about)
-        self.addActions([find, quit_])
+        self.addActions([find, quit_, keys])
 
     def _show(self, qid: str) -> None:
         self.detail.show_question(self.bank.by_id(qid))
@@ -184,6 +192,8 @@ class MainWindow(QMainWindow):
         self.history_view.changed.connect(self.refresh_practice)
         self.history_view.replay.connect(self._replay)
         self.replay_view.relabelled.connect(self._replay_relabel)
+        for view in (self.replay_view, self.compare_view):
+            view.back.connect(self.show_history)
         self.history_view.compare.connect(self._compare)
         self.history_action.setEnabled(True)
         self.stats_action.setEnabled(True)
@@ -243,6 +253,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def practise_current(self) -> None:
+        """Ctrl+Enter: the question chosen in the list, or on the feedback screen the same question again
+        (one shortcut, one action: two made Qt drop the key as "ambiguous")."""
+        if self.feedback_view is not None and self.pages.currentWidget() is self.feedback_view:
+            self._again()
+            return
         qid = self.questions.current_id()
         if qid:
             self.practise(qid)
@@ -380,14 +395,3 @@ class MainWindow(QMainWindow):
         if self.services is not None:
             self.services.shutdown()
         super().closeEvent(event)
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About STAR Coach"),
-            self.tr(
-                "Practise behavioural interview answers out loud and see how they follow "
-                "STAR: Situation, Task, Action, Result and Reflection.\n\n"
-                "Everything runs on this computer; nothing is sent anywhere."
-            ),
-        )

@@ -153,6 +153,9 @@ class PracticeView(QWidget):
         if phase is Phase.RECORDING:
             self.live.clear()
             self.message.hide()
+        elif phase in (Phase.READY, Phase.IDLE):  # after Escape: nothing is being heard or timed
+            self.level.setValue(0)
+            self.clock.setText(f"0:00 / {clock(self.session.settings.target_seconds)}")
 
     @Slot(int)
     def _on_countdown(self, left: int) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -104,6 +105,8 @@ ROWS: list[Row] = [
 
 
 class CompareView(QWidget):
+    back = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.heading = QLabel(wordWrap=True)
@@ -124,6 +127,9 @@ class CompareView(QWidget):
         col.addWidget(self.table)
         col.addWidget(QLabel(self.tr("✓ marks the better value of each row.")))
         col.addStretch(1)
+        self.history_button = QPushButton(self.tr("Back to history (Alt+←)"))
+        self.history_button.clicked.connect(self.back)
+        col.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignRight)
 
     def show_pair(self, title_a: str, analysis_a: Analysis, title_b: str, analysis_b: Analysis) -> None:
         self.heading.setText(f"<h3>{escape(title_a)} compared with {escape(title_b)}</h3>")

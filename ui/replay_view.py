@@ -42,6 +42,7 @@ LEAD_S = 0.15  # start a sentence a little early: word times from the engine are
 
 class ReplayView(QWidget):
     relabelled = Signal(int, str)  # sentence, section: the person corrected a label
+    back = Signal()
 
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +93,10 @@ class ReplayView(QWidget):
         transport.addSpacing(12)
         transport.addWidget(speed_label)
         transport.addWidget(self.speed)
+        self.history_button = QPushButton(self.tr("Back to history (Alt+←)"))
+        self.history_button.clicked.connect(self.back)
+        transport.addSpacing(12)
+        transport.addWidget(self.history_button)
 
         main = QSplitter()
         main.addWidget(self.transcript)
