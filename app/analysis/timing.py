@@ -19,7 +19,6 @@ RECOMMENDED: dict[str, tuple[float, float]] = {  # share of the answer: (low, hi
     "action": (0.50, 0.70),
     "result+reflection": (0.10, 0.25),
 }
-SETUP_MAX_SHARE = 0.30
 DEFAULT_TARGET_S = 120
 
 
