@@ -42,3 +42,15 @@ def test_a_very_short_answer_gets_three_points_at_most_one_per_topic(bank: Bank)
     topics = [TOPIC.get(p.rule, p.rule) for p in a.points]
     assert len(topics) == len(set(topics))
     assert any(p.rule == "too_short" for p in a.points)
+
+
+def test_sentence_text_keeps_whispers_split_tokens_whole() -> None:
+    """Whisper gives "5 a.m." as "5" "a" ".m."; the screen and the Markdown export showed "5 a .m.",
+    "40 %", "$1 ,100" and "M -bound"."""
+    from app.analysis.sentences import from_transcript
+    from app.speech.transcript import Transcript, Word
+
+    tokens = ["At", "5", "a", ".m.", "we", "saved", "$1", ",100,", "40", "%", "of", "M", "-bound", "jobs."]
+    words = tuple(Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(tokens))
+    (s,) = from_transcript(Transcript(words, " ".join(tokens), "whisper", "tiny.en", 5.0))
+    assert s.text == "At 5 a.m. we saved $1,100, 40% of M-bound jobs."

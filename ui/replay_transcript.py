@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from app.analysis.model import Sentence
+from app.analysis.sentences import attached
 from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock, tint
 
 Span = tuple[int, int]  # character positions in the document, [start, end)
@@ -56,7 +57,7 @@ class ReplayTranscript(QTextBrowser):
             words: list[Span] = []
             texts = [w.text.strip() for w in s.words if w.text.strip()] or [s.text]
             for n, text in enumerate(texts):
-                if n and text[0] not in ",.;:!?%)":  # Whisper splits "$50,000" into "$50" ",000"
+                if n and not attached(text):  # Whisper splits "$50,000" into "$50" ",000"
                     cur.insertText(" ", fmt)
                 w0 = cur.position()
                 cur.insertText(text, fmt)

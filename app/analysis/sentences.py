@@ -56,11 +56,36 @@ _TEXT_SPLIT = re.compile(r"(?<=[.?!…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9]
 
 def _ends_sentence(token: str) -> bool:
     t = token.strip().lower()
-    return bool(_END.search(t)) and t not in _ABBREVIATIONS and not re.fullmatch(r"(?:[a-z]\.){2,}", t)
+    # ".m." is the end of "a.m." as Whisper splits it, not of a sentence
+    return (
+        bool(_END.search(t))
+        and t not in _ABBREVIATIONS
+        and not re.fullmatch(r"\.?(?:[a-z]\.){2,}|\.(?:[a-z]\.)+", t)
+    )
+
+
+# Whisper splits "5 a.m." into "5" "a" ".m.", "$1,100" into "$1" ",100", "40%" into "40" "%" and
+# "M-bound" into "M" "-bound": such a piece is glued to the word before it.
+_GLUED = ".,;:!?%)"
+_GLUED_IF_LONGER = "-'\u2019"
+
+
+def attached(token: str) -> bool:
+    """Whether `token` continues the word before it (no space between them)."""
+    return bool(token) and (token[0] in _GLUED or (token[0] in _GLUED_IF_LONGER and len(token) > 1))
+
+
+def join_words(tokens: Sequence[str]) -> str:
+    """The words as one text, spaced as they were written."""
+    out: list[str] = []
+    for t in (t.strip() for t in tokens):
+        if t:
+            out.append(t if not out or attached(t) else " " + t)
+    return "".join(out)
 
 
 def _make(words: Sequence[Word], timed: bool = True) -> Sentence:
-    text = " ".join(w.text.strip() for w in words).strip()
+    text = join_words([w.text for w in words])
     return Sentence(text=text, start=words[0].start, end=words[-1].end, words=tuple(words), timed=timed)
 
 
