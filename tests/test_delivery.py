@@ -287,9 +287,10 @@ def test_quantities_in_the_result(result: str, expected: list[tuple[str, str]]) 
     assert [(q.kind, q.text) for q in _answer(result).quantities] == expected
 
 
-def test_quantity_in_the_reflection_is_the_fallback() -> None:
+def test_a_figure_in_the_reflection_is_not_the_result() -> None:
+    """Issue 15: "99 %" in the lesson was praised as a quantified result."""
     d = _answer("It went much better.", "Since then I have trained five new nurses.")
-    assert [(q.kind, q.text, q.sentence) for q in d.quantities] == [("number", "five", 3)]
+    assert d.quantities == ()
 
 
 def test_unlabelled_answer_is_searched_whole() -> None:

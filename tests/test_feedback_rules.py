@@ -54,3 +54,23 @@ def test_sentence_text_keeps_whispers_split_tokens_whole() -> None:
     words = tuple(Word(t, i * 0.3, i * 0.3 + 0.25) for i, t in enumerate(tokens))
     (s,) = from_transcript(Transcript(words, " ".join(tokens), "whisper", "tiny.en", 5.0))
     assert s.text == "At 5 a.m. we saved $1,100, 40% of M-bound jobs."
+
+
+def test_only_the_results_figures_are_quoted_and_a_time_of_day_is_none() -> None:
+    """The praise once quoted "8" from "8 a.m." and "99 %" from the lesson."""
+    from app.analysis.delivery import measure_delivery
+    from app.analysis.model import Label, Sentence
+    from app.speech.transcript import Word
+
+    def said(section: Label, tokens: list[str], t0: float) -> Sentence:
+        words = tuple(Word(t, t0 + i * 0.3, t0 + i * 0.3 + 0.25) for i, t in enumerate(tokens))
+        return Sentence(" ".join(tokens), words[0].start, words[-1].end, words, section)
+
+    result = said(
+        "result", ["Every", "truck", "left", "by", "8", "a", ".m.", "and", "we", "saved", "40", "%", "."], 0
+    )
+    lesson = said("reflection", ["99", "%", "of", "it", "is", "planning", "."], 5)
+    quoted = [q.text for q in measure_delivery([result, lesson]).quantities]
+    assert quoted == ["40%"]
+    without = measure_delivery([said("result", ["Every", "truck", "left", "by", "8", "a", ".m."], 0), lesson])
+    assert without.quantities == ()

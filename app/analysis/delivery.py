@@ -43,8 +43,8 @@ or between sentences; only between heard (timed) words.
 
 Quantified result: percentages, money, multiples ("double", "three times", "half"), durations
 ("two hours a day") and bare numbers (digits or number words, but not a lone "one", not a year such as
-2019), looked for in sentences labelled result; when none is found there, in reflection sentences;
-when no sentence carries a STAR label at all, in every sentence. "two weeks later", "three years ago"
+2019, not a time of day such as "8 a.m."), looked for in sentences labelled result only; when no
+sentence carries a STAR label at all, in every sentence. "two weeks later", "three years ago"
 and "one day" tell the story's time, not a result, and are skipped.
 
 Lesson: any sentence labelled reflection, or a lesson cue anywhere (`LESSON_CUES`).
@@ -65,6 +65,7 @@ from typing import Any
 
 from app.analysis.lexicons import HEDGES, LESSON_CUES, PRINCIPLE_LEXICON
 from app.analysis.model import LABELS, STAR, Label, Sentence
+from app.analysis.sentences import join_words
 
 # --------------------------------------------------------------------------- data
 
@@ -129,7 +130,8 @@ _NUM = rf"(?:{_DIGITS}(?: (?:hundred|thousand|million|billion))?|(?:a )?{_W}(?:[
 _UNIT_TIME = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|shifts?|quarters?)"
 _QUANTITY_KINDS = (
     # story time, not a result: "two weeks later", "three years ago", "one day"
-    ("skip", rf"{_NUM} {_UNIT_TIME} (?:ago|later|earlier|before|after|old|into)\b|one (?:day|time|morning|afternoon|evening|night)\b"),
+    # and a time of day tells when, not how much: "8 a.m." ("8" "a" ".m." from Whisper), "6:30 pm"
+    ("skip", rf"{_NUM} {_UNIT_TIME} (?:ago|later|earlier|before|after|old|into)\b|one (?:day|time|morning|afternoon|evening|night)\b|(?:\d{{1,2}}(?:[:.]\d\d)?|{_W}) ?(?:[ap] ?\.? ?m\b\.?|o'?clock\b)"),
     ("percent", rf"{_NUM} ?(?:%|percent\b|per cent\b|percentage points?\b)"),
     ("money", rf"[$£€] ?{_NUM}(?: ?(?:k|m|bn)\b)?|{_NUM} ?(?:k |m |bn )?(?:dollars|pounds|euros|bucks|quid)\b|{_DIGITS} ?(?:k|bn)\b"),
     ("multiple", rf"{_NUM} (?:times|fold)\b|{_DIGITS}x\b|double(?! ?check)[a-z]*|tripl[a-z]*|quadrupl[a-z]*|halv[a-z]*|twice|half|(?:a|one|two|three) (?:third|quarter|fifth|tenth)s?"),
@@ -419,7 +421,7 @@ class _Text:
 
     def evidence(self, i: int, j: int, kind: str) -> Evidence:
         """Words i..j inclusive."""
-        return Evidence(" ".join(self.shown[i : j + 1]), kind, self.starts[i], self.ends[j], self.sent[i])
+        return Evidence(join_words(self.shown[i : j + 1]), kind, self.starts[i], self.ends[j], self.sent[i])
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Word indexes covering characters a..b (b exclusive) of `text`."""
@@ -501,8 +503,9 @@ def _pauses(t: _Text) -> list[Pause]:
 
 
 def _quantities(t: _Text, sentences: Sequence[Sentence]) -> list[Evidence]:
+    # Only the result's figures are the result's: "99 %" in a lesson, "40 minutes" in an action are not.
     labelled = any(s.section in STAR for s in sentences)
-    scopes: list[set[Label]] = [{"result"}, {"reflection"}] if labelled else [set(LABELS)]
+    scopes: list[set[Label]] = [{"result"}] if labelled else [set(LABELS)]
     for scope in scopes:
         hits = []
         for si, (a, b) in t.sentence_chars.items():
