@@ -96,6 +96,7 @@ class PracticeSession(QObject):
         self._think.setInterval(1000)
         self._think.timeout.connect(self._tick)
         self._stop_pressed = 0.0
+        self._cut_off = False  # this answer was ended by the hard stop
         self.answer.level.connect(self.level)
         self.answer.elapsed.connect(self._on_elapsed)
         self.answer.partial.connect(self.partial)
@@ -142,6 +143,7 @@ class PracticeSession(QObject):
         if self.question is None or self.phase not in (Phase.READY, Phase.THINKING, Phase.ASKING):
             return
         self._think.stop()
+        self._cut_off = False
         if self.reader is not None:
             self.reader.stop()
         path = self.recordings_dir / recording_name(self.question.id)
@@ -208,6 +210,7 @@ class PracticeSession(QObject):
             and self.phase is Phase.RECORDING
         ):
             self.notice.emit("Time is up: the recording stopped at your target length.")
+            self._cut_off = True
             self.stop()
 
     @Slot(object)
@@ -249,10 +252,16 @@ class PracticeSession(QObject):
         self._set(Phase.ANALYSING)
         transcript = result.transcript
         bank, engine, target = self.bank, self.engine_name, self.settings.target_seconds
+        cut_off, self._cut_off = self._cut_off, False
 
         def work() -> Analysis:
             return analyze(
-                sent.from_transcript(transcript), bank, question, engine=engine, target_seconds=target
+                sent.from_transcript(transcript),
+                bank,
+                question,
+                engine=engine,
+                target_seconds=target,
+                cut_off=cut_off,
             )
 
         def done(analysis: object) -> None:

@@ -74,3 +74,13 @@ def test_only_the_results_figures_are_quoted_and_a_time_of_day_is_none() -> None
     assert quoted == ["40%"]
     without = measure_delivery([said("result", ["Every", "truck", "left", "by", "8", "a", ".m."], 0), lesson])
     assert without.quantities == ()
+
+
+def test_a_hard_stop_is_said_as_a_cut_off_not_praised_as_on_target(bank: Bank) -> None:
+    q = bank.by_id("q08")
+    text = "\n".join(t for t, _ in answer_sentences(q))
+    a = analyze(sent.from_text(text, lines=True), bank, q, target_seconds=60, cut_off=True)
+    assert a.points[0].rule == "cut_off" or any(p.rule == "cut_off" for p in a.points)
+    assert "cut off at your 1:00 limit" in next(p.message for p in a.points if p.rule == "cut_off")
+    assert not any(g.startswith("Length") for g in a.went_well)
+    assert not any(p.rule == "too_long" for p in a.points)

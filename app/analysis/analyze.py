@@ -35,6 +35,7 @@ class Analysis:
     question_id: str | None = None
     corrections: tuple[tuple[int, Label], ...] = ()  # (sentence, section) the person set by hand
     model_sections: tuple[Label, ...] = ()  # the labeller's own labels, before any correction
+    cut_off: bool = False  # the hard stop ended the recording at the target length
 
     @property
     def missing(self) -> tuple[Label, ...]:
@@ -104,11 +105,12 @@ def analyze(
     question: Question | None = None,
     engine: str | None = None,
     target_seconds: float = DEFAULT_TARGET_S,
+    cut_off: bool = False,
 ) -> Analysis:
     """Label, time and measure an answer; `sentences` come from app.analysis.sentences."""
     labels, findings = default_labeller(bank).read([s.text for s in sentences])
     labelled = [s.with_section(lab) for s, lab in zip(sentences, labels, strict=True)]
-    return _measure(labelled, findings, question, engine, target_seconds, (), tuple(labels))
+    return _measure(labelled, findings, question, engine, target_seconds, (), tuple(labels), cut_off)
 
 
 def relabel(analysis: Analysis, sentence: int, section: Label, question: Question | None) -> Analysis:
@@ -139,6 +141,7 @@ def relabel(analysis: Analysis, sentence: int, section: Label, question: Questio
         analysis.timing.target_seconds,
         tuple(sorted(corrections.items())),
         model,
+        analysis.cut_off,
     )
 
 
@@ -150,6 +153,7 @@ def _measure(
     target_seconds: float,
     corrections: tuple[tuple[int, Label], ...],
     model_sections: tuple[Label, ...],
+    cut_off: bool = False,
 ) -> Analysis:
     delivery = measure_delivery(labelled, engine=engine)
     # A lesson the delivery measures found means the reflection is at worst unclear, never missing.
@@ -157,7 +161,7 @@ def _measure(
     findings = with_lesson(findings, cue)
     problems = tuple(order_problems(labelled))
     timing = measure_timing(labelled, target_seconds, answer_sentences(question) if question else None)
-    points, good = feedback(labelled, findings, problems, timing, delivery)
+    points, good = feedback(labelled, findings, problems, timing, delivery, cut_off)
     return Analysis(
         sentences=tuple(labelled),
         findings=tuple(findings),
@@ -169,6 +173,7 @@ def _measure(
         question_id=question.id if question else None,
         corrections=corrections,
         model_sections=model_sections,
+        cut_off=cut_off,
     )
 
 

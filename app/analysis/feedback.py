@@ -26,6 +26,7 @@ TOPIC = {  # rules about the same thing: only the first (most important) is said
     "short_action": "action",
     "we_not_i": "action",
     "too_long": "length",
+    "cut_off": "length",
     "too_short": "length",
     "long_setup": "setup",
     "fast": "pace",
@@ -57,6 +58,7 @@ PRIORITY = {
     "missing_situation": 20,
     "missing_task": 21,
     "too_long": 30,
+    "cut_off": 30,
     "too_short": 31,
     "we_not_i": 40,
     "unquantified_result": 41,
@@ -118,6 +120,7 @@ def feedback(
     order_problems: Sequence[tuple[int, str]],
     timing: Timing,
     delivery: Delivery,
+    cut_off: bool = False,
 ) -> tuple[list[Point], list[str]]:
     """(points to work on, in order of importance; things that went well)."""
     points: list[Point] = []
@@ -153,9 +156,18 @@ def feedback(
                 )
             )
 
-    # 2. Length against the target.
+    # 2. Length against the target. A hard stop is said as such, not praised as "on target".
     over = timing.over_target_s
-    if timing.total_seconds >= 180 or over > 30:
+    if cut_off:
+        points.append(
+            Point(
+                "cut_off",
+                f"The answer was cut off at your {_clock(timing.target_seconds)} limit. Practise a shorter "
+                "version: one or two sentences of setup, then straight to what you did.",
+                at=timing.target_seconds,
+            )
+        )
+    elif timing.total_seconds >= 180 or over > 30:
         points.append(
             Point(
                 "too_long",
