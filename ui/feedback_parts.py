@@ -77,6 +77,21 @@ class PointList(QWidget):
             self.chosen.emit(at)
 
 
+def summary_html(a: Analysis) -> str:
+    """'Length 0:33 (target 2:00) · missing: … · not sure of: … · N label(s) set by you', as the feedback
+    and replay screens both head an answer."""
+    t = a.timing
+    missing = ", ".join(SECTION_TITLES[m] for m in a.missing) or _tr("none")
+    unclear = ", ".join(SECTION_TITLES[f.section] for f in a.unclear)
+    extra = f" · not sure of: <b>{escape(unclear)}</b>" if unclear else ""
+    if a.corrections:
+        extra += " · " + _tr("{0} label(s) set by you").format(len(a.corrections))
+    return (
+        f"Length <b>{clock(t.total_seconds)}</b> (target {clock(t.target_seconds)}) · "
+        f"missing: <b>{escape(missing)}</b>{extra}"
+    )
+
+
 def figure_rows(a: Analysis) -> list[tuple[str, str]]:
     d = a.delivery
     fillers = _tr("Fillers (at least)") if d.fillers_lower_bound else _tr("Fillers")

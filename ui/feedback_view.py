@@ -23,9 +23,9 @@ from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED
 from app.practice import PracticeResult
 from app.speech.playback import Player
-from ui.feedback_parts import SidePanel, legend_html
+from ui.feedback_parts import SidePanel, legend_html, summary_html
 from ui.relabel import SECTION_KEYS, RelabelFilter, focus_sentence
-from ui.star_style import SECTION_TITLES, clock, tint
+from ui.star_style import SECTION_TITLES, tint
 from ui.star_timeline import Bar, StarTimeline
 
 
@@ -111,16 +111,9 @@ class FeedbackView(QWidget):
 
     def _show_analysis(self, a: Analysis) -> None:
         assert self.result is not None
-        t = a.timing
-        missing = ", ".join(SECTION_TITLES[m] for m in a.missing) or self.tr("none")
-        unclear = ", ".join(SECTION_TITLES[f.section] for f in a.unclear)
-        extra = f" · not sure of: <b>{escape(unclear)}</b>" if unclear else ""
-        if a.corrections:
-            extra += " · " + self.tr("{0} label(s) set by you").format(len(a.corrections))
         self.summary.setText(
-            f"<h2>{escape(self.result.question.question)}</h2>"
-            f"<p>Length <b>{clock(t.total_seconds)}</b> (target {clock(t.target_seconds)}) · "
-            f"missing: <b>{escape(missing)}</b>{extra} · feedback {self.result.stop_to_feedback_s:.1f} s after Stop</p>"
+            f"<h2>{escape(self.result.question.question)}</h2><p>{summary_html(a)}"
+            f" · feedback {self.result.stop_to_feedback_s:.1f} s after Stop</p>"
         )
         self._timeline(a)
         self.transcript.setHtml(self._answer_html(a))

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 from app.analysis.analyze import Analysis
 from app.analysis.model import Label
 from app.speech.playback import Player
-from ui.feedback_parts import SidePanel, legend_html
+from ui.feedback_parts import SidePanel, legend_html, summary_html
 from ui.relabel import RelabelFilter, focus_sentence
 from ui.replay_compare import CompareView
 from ui.replay_transcript import ReplayTranscript
-from ui.star_style import SECTION_TITLES, clock
+from ui.star_style import clock
 
 __all__ = ["CompareView", "ReplayView"]
 
@@ -165,16 +165,7 @@ class ReplayView(QWidget):
         focus_sentence(self.transcript, sentence)
 
     def _show_analysis(self, analysis: Analysis) -> None:
-        t = analysis.timing
-        missing = ", ".join(SECTION_TITLES[m] for m in analysis.missing) or self.tr("none")
-        unclear = ", ".join(SECTION_TITLES[f.section] for f in analysis.unclear)
-        extra = f" · not sure of: <b>{escape(unclear)}</b>" if unclear else ""
-        if analysis.corrections:
-            extra += " · " + self.tr("{0} label(s) set by you").format(len(analysis.corrections))
-        self.title.setText(
-            f"<h2>{escape(self._title)}</h2><p>Length <b>{clock(t.total_seconds)}</b> "
-            f"(target {clock(t.target_seconds)}) · missing: <b>{escape(missing)}</b>{extra}</p>"
-        )
+        self.title.setText(f"<h2>{escape(self._title)}</h2><p>{summary_html(analysis)}</p>")
         self.transcript.set_sentences(analysis.sentences, self.tr("Your answer"))
         self.side.show_analysis(analysis)
 
