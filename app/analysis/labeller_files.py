@@ -22,14 +22,17 @@ def model_key(stories: Sequence[Story], costs: DecoderCosts) -> str:
     variants, decoder, settings), the decoder costs and the library, so that a changed model is never
     loaded from an old cache."""
     import hashlib
+    from importlib.metadata import version
 
     import sklearn
 
-    from app.analysis import decode, encoder, star
+    from app.analysis import decode, encoder, grammar, star
     from app.analysis import stories as stories_module
 
-    digest = hashlib.sha256(f"{sklearn.__version__}|{costs}|{encoder.WEIGHTS_SHA256}".encode())
-    for module_file in (star.__file__, stories_module.__file__, decode.__file__, encoder.__file__):
+    libraries = f"{sklearn.__version__}|{version('lemminflect')}"
+    digest = hashlib.sha256(f"{libraries}|{costs}|{encoder.WEIGHTS_SHA256}".encode())
+    modules = (star, stories_module, decode, encoder, grammar)
+    for module_file in (m.__file__ for m in modules if m.__file__):
         digest.update(Path(module_file).read_bytes())
     for s in stories:
         digest.update(repr((s.texts, s.labels, s.group, s.place)).encode())
@@ -132,6 +135,6 @@ def default_labeller(bank: Bank) -> StarLabeller:
     with _LOCK:
         if key not in _DEFAULT:
             labeller = load_or_train(training_stories(bank), paths.cache_dir())
-            labeller.scores(["Ready."])  # loads the sentence encoder now, not at the first Stop
+            labeller.scores(["Ready."])  # loads the verb lexicon (and any encoder) now, not at the first Stop
             _DEFAULT[key] = labeller
         return _DEFAULT[key]
