@@ -278,13 +278,25 @@ def test_percent_with_its_time() -> None:
             "After six weeks attendance went up by about a fifth.",
             [("time", "six weeks"), ("multiple", "a fifth")],
         ),
-        ("We went from 12 errors to 3.", [("number", "12"), ("number", "3")]),
+        ("We went from 12 errors to 3.", [("number", "12 errors"), ("number", "3")]),
+        ("Sales rose in three stores.", [("number", "three stores")]),  # a bare "three" said nothing
         ("Two weeks later it was fixed.", []),
         ("One of the parents wrote to thank us.", []),
     ],
 )
 def test_quantities_in_the_result(result: str, expected: list[tuple[str, str]]) -> None:
     assert [(q.kind, q.text) for q in _answer(result).quantities] == expected
+
+
+def test_money_that_whisper_splits_is_quoted_whole() -> None:
+    """Issue 15: "$1,100" comes from Whisper as "$1" ",100", and the praise quoted "$1"."""
+    tokens = ["We", "saved", "$1", ",100", "a", "month."]
+    words = tuple(Word(" " + t if t[0] != "," else t, k * 0.4, k * 0.4 + 0.3) for k, t in enumerate(tokens))
+    result = Sentence("We saved $1,100 a month.", 0.0, words[-1].end, words, "result")
+    d = measure_delivery([result])
+    assert [(q.kind, q.text) for q in d.quantities] == [("money", "$1,100")]
+    assert d.quantities[0].start == 0.8 and d.quantities[0].end == pytest.approx(1.5)
+    assert d.word_count == 5  # one word, not two
 
 
 def test_a_figure_in_the_reflection_is_not_the_result() -> None:

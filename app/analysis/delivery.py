@@ -65,7 +65,7 @@ from typing import Any
 
 from app.analysis.lexicons import HEDGES, LESSON_CUES, PRINCIPLE_LEXICON
 from app.analysis.model import LABELS, STAR, Label, Sentence
-from app.analysis.sentences import join_words
+from app.analysis.sentences import attached, join_words
 
 # --------------------------------------------------------------------------- data
 
@@ -142,6 +142,8 @@ _QUANTITY = re.compile(
     r"(?<![\w$£€])(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in _QUANTITY_KINDS) + r")(?![\w])"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# Words after a number that are not what it counts ("cut it to three and…", "three of them").
+_NOT_COUNTED = _words("and or but to of in on at by for from with the a an than as so that which who when if")
 
 # --------------------------------------------------------------------------- results
 
@@ -353,6 +355,18 @@ class _Lexicon:
         return out
 
 
+def _glued(words: Sequence[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Whisper's split tokens as one word: "$1" ",100" is "$1,100", "40" "%" is "40%"."""
+    out: list[tuple[str, float, float]] = []
+    for raw, start, end in words:
+        if out and attached(raw.strip()):
+            prev, prev_start, _ = out[-1]
+            out[-1] = (prev.rstrip() + raw.strip(), prev_start, end)
+        else:
+            out.append((raw, start, end))
+    return out
+
+
 class _Text:
     """All words of the answer, cleaned, with their times, sentence and clause breaks, and one string
     (words joined by spaces, sentences by newlines) for phrase regexes, mapped back to words."""
@@ -376,6 +390,7 @@ class _Text:
                 parts = s.text.split()
                 step = (s.end - s.start) / len(parts)
                 words = [(p, s.start + k * step, s.start + (k + 1) * step) for k, p in enumerate(parts)]
+            words = _glued(words)
             first = True
             sentence_pos = pos
             for raw, start, end in words:
@@ -520,6 +535,9 @@ def _quantities(t: _Text, sentences: Sequence[Sentence]) -> list[Evidence]:
                 ):
                     continue
                 i, j = t.span(m.start(), m.end())
+                after = t.tok(j + 1) if t.joined(j, j + 1) else ""
+                if kind == "number" and after.isalpha() and after not in _NOT_COUNTED:
+                    j += 1  # "three stores", not a bare "three"
                 hits.append(t.evidence(i, j, kind))
         if hits:
             return hits
