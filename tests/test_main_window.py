@@ -46,6 +46,30 @@ def test_search_narrows_the_list(window: MainWindow, qtbot: QtBot) -> None:
     assert window.questions.count.text() == "0 of 36 questions"
 
 
+def test_search_lists_the_questions_that_ask_about_it_first(window: MainWindow, qtbot: QtBot) -> None:
+    """Issue 15: "tight deadline" listed "took the lead on a project" first (a reference answer has
+    both words); the questions that ask about a tight deadline come first now, in bank order."""
+    qtbot.keyClicks(window.questions.search, "tight deadline")
+    ids = window.questions.visible_ids()
+    assert ids[:2] == ["q09", "q18"]
+    window.questions.search.clear()
+    assert window.questions.visible_ids()[:3] == ["q01", "q02", "q03"]  # back to the bank's order
+
+
+def test_every_leadership_principle_is_listed_and_one_with_no_question_says_so(window: MainWindow) -> None:
+    from app.questions import PRINCIPLES
+
+    combo = window.questions.principle
+    listed = [combo.itemData(i) for i in range(1, combo.count())]
+    assert listed[: len(PRINCIPLES)] == list(PRINCIPLES)
+    row = next(i for i in range(combo.count()) if combo.itemData(i) == "Frugality")
+    if "no question yet" in combo.itemText(row):
+        combo.setCurrentIndex(row)
+        assert window.questions.visible_ids() == []
+        assert window.questions.count.text() == "No question in this bank asks about Frugality."
+    combo.setCurrentIndex(0)
+
+
 def test_filter_by_leadership_principle(window: MainWindow) -> None:
     combo = window.questions.principle
     labels = [combo.itemText(i) for i in range(combo.count())]

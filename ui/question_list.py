@@ -9,13 +9,15 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from app.questions import Bank, Question
+from app.questions import PRINCIPLES, Bank, Question
 from ui.star_style import clock
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PRINCIPLES_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 PRACTISED_ROLE = Qt.ItemDataRole.UserRole + 4
+QUESTION_ROLE = Qt.ItemDataRole.UserRole + 6  # the question and its principles: what a search ranks first
+ORDER_ROLE = Qt.ItemDataRole.UserRole + 7
 ALL_PRINCIPLES = ""
 ANY, NOT_PRACTISED, PRACTISED = "any", "not", "yes"
 
@@ -30,7 +32,9 @@ class Practice:
 
 
 class _QuestionFilter(QSortFilterProxyModel):
-    """Matches every search word anywhere in the question and its texts, and the chosen principle."""
+    """Matches every search word anywhere in the question and its texts, and the chosen principle.
+    Questions whose own words match come first: "deadline" is in 16 of 36 reference answers, and a
+    question about a deadline was listed after them."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,6 +51,9 @@ class _QuestionFilter(QSortFilterProxyModel):
         self.beginFilterChange()
         self._words = text.lower().split()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.sort(-1)  # Qt does not sort again for the same column: back to the bank's order first
+        if self._words:
+            self.sort(0)
 
     def set_principle(self, principle: str) -> None:
         self.beginFilterChange()
@@ -62,6 +69,15 @@ class _QuestionFilter(QSortFilterProxyModel):
             return False
         haystack: str = index.data(SEARCH_ROLE)
         return all(w in haystack for w in self._words)
+
+    def _rank(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int, int]:
+        own: str = index.data(QUESTION_ROLE)
+        return -sum(w in own for w in self._words), int(index.data(ORDER_ROLE))
+
+    def lessThan(
+        self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        return self._rank(left) < self._rank(right)
 
 
 class QuestionList(QWidget):
@@ -112,14 +128,18 @@ class QuestionList(QWidget):
 
     def set_bank(self, bank: Bank) -> None:
         self._model.clear()
-        for q in bank.questions:
-            self._model.appendRow(self._item(q))
+        for order, q in enumerate(bank.questions):
+            item = self._item(q)
+            item.setData(order, ORDER_ROLE)
+            self._model.appendRow(item)
         self.principle.blockSignals(True)
         self.principle.clear()
         self.principle.addItem(self.tr("All Leadership Principles"), ALL_PRINCIPLES)
-        for p in bank.principles():
+        # All sixteen, in Amazon's order, then any other the bank names: the feedback can name one
+        # that no question asks about, and the list says so.
+        for p in [*PRINCIPLES, *(p for p in bank.principles() if p not in PRINCIPLES)]:
             n = sum(p in q.principles for q in bank.questions)
-            self.principle.addItem(f"{p} ({n})", p)
+            self.principle.addItem(f"{p} ({n})" if n else self.tr("{0} (no question yet)").format(p), p)
         self.principle.blockSignals(False)
         self._update_count()
         if self._proxy.rowCount():
@@ -133,6 +153,7 @@ class QuestionList(QWidget):
         item.setData(list(q.principles), PRINCIPLES_ROLE)
         texts = [q.question, q.introduction, *q.principles, *(s.example for s in q.sections)]
         item.setData(" ".join(texts).lower(), SEARCH_ROLE)
+        item.setData(" ".join([q.question, *q.principles]).lower(), QUESTION_ROLE)
         if q.principles:  # a tooltip is rich text when it looks like it: bank text must stay text
             item.setToolTip(QtGui.Qt.convertFromPlainText(", ".join(q.principles)))
         return item
@@ -184,6 +205,12 @@ class QuestionList(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self._proxy.rowCount(), self._model.rowCount()
+        principle = str(self.principle.currentData() or ALL_PRINCIPLES)
+        if principle and not any(
+            principle in self._model.item(r).data(PRINCIPLES_ROLE) for r in range(total)
+        ):
+            self.count.setText(self.tr("No question in this bank asks about {0}.").format(principle))
+            return
         self.count.setText(self.tr("{0} of {1} questions").format(shown, total))
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
