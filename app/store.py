@@ -936,8 +936,14 @@ class Store:
         return "\n".join(lines) + "\n"
 
     def export_csv(self, path: Path) -> int:
-        """Every attempt's summary as one CSV row; returns the number of rows."""
+        """Every attempt's summary and transcript as one CSV row, figures rounded for a spreadsheet
+        (104.25999999999999 was written before); returns the number of rows."""
         rows = self.attempts()
+        said = dict(
+            self._conn.execute(
+                "SELECT id, json_extract(transcript, '$.text') FROM attempts WHERE status = 'complete'"
+            ).fetchall()
+        )
         columns = [
             "id",
             "question_id",
@@ -957,7 +963,11 @@ class Store:
             "missing",
             *(f"{label}_s" for label in STAR_LABELS),
             "audio_path",
+            "transcript",
         ]
+
+        def cell(value: Any) -> Any:
+            return "" if value is None else round(value, 2) if isinstance(value, float) else value
 
         def write(f: IO[str]) -> None:
             w = csv.writer(f)
@@ -968,7 +978,8 @@ class Store:
                 d["quantified"] = int(s.quantified)
                 for label in STAR_LABELS:
                     d[f"{label}_s"] = s.section_seconds.get(label, 0.0)
-                w.writerow(["" if d[c] is None else d[c] for c in columns])
+                d["transcript"] = (said.get(s.id) or "").strip()
+                w.writerow([cell(d[c]) for c in columns])
 
         _atomic_stream(path, write, newline="")
         return len(rows)

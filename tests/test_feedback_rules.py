@@ -84,3 +84,28 @@ def test_a_hard_stop_is_said_as_a_cut_off_not_praised_as_on_target(bank: Bank) -
     assert "cut off at your 1:00 limit" in next(p.message for p in a.points if p.rule == "cut_off")
     assert not any(g.startswith("Length") for g in a.went_well)
     assert not any(p.rule == "too_long" for p in a.points)
+
+
+def test_an_answer_spoken_at_the_recommended_split_gets_no_advice_on_its_shares(bank: Bank) -> None:
+    """Issue 15: the "Recommended" bar showed 60 % action while the advice said "aim for at least 40 %".
+    One split now feeds the bar, the statistics and the rules, and an answer that follows it is never
+    told its setup is long or its action short, whatever the question's reference answer."""
+    from app.analysis.delivery import measure_delivery
+    from app.analysis.feedback import feedback
+    from app.analysis.model import Sentence
+    from app.analysis.sections import judge
+    from app.analysis.timing import ACTION_GUIDE_MIN, RECOMMENDED_SPLIT, SETUP_GUIDE_MAX, measure_timing
+
+    assert sum(RECOMMENDED_SPLIT.values()) == pytest.approx(1.0)
+    assert RECOMMENDED_SPLIT["situation"] + RECOMMENDED_SPLIT["task"] <= SETUP_GUIDE_MAX + 1e-9
+    assert RECOMMENDED_SPLIT["action"] >= ACTION_GUIDE_MIN
+    sentences, t = [], 0.0
+    for section, share in RECOMMENDED_SPLIT.items():
+        seconds = 120 * share
+        sentences.append(Sentence(f"Something about the {section}.", t, t + seconds, (), section))
+        t += seconds
+    labels = [s.section for s in sentences]
+    for q in bank.questions:
+        timing = measure_timing(sentences, 120, answer_sentences(q))
+        points, _ = feedback(sentences, judge(labels, None, None), [], timing, measure_delivery(sentences))
+        assert not {p.rule for p in points} & {"short_action", "long_setup"}, q.id

@@ -83,6 +83,28 @@ def test_delete_one_after_confirmation(
     assert view.table.rowCount() == 0 and view.empty.isVisible()
 
 
+def test_export_offers_the_documents_folder_and_says_where_the_file_went(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 15: the save dialog opened in the install folder and nothing confirmed the export."""
+    from PySide6.QtWidgets import QFileDialog
+
+    offered: list[str] = []
+    target = tmp_path / "mine.csv"
+
+    def save_as(_parent: object, _title: str, start: str, _filter: str) -> tuple[str, str]:
+        offered.append(start)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    window.show_history()
+    window.history_view.export_all()
+    assert Path(offered[0]).parent != Path.cwd() and Path(offered[0]).name == "star-coach-history.csv"
+    assert target.exists() and len(target.read_text(encoding="utf-8").splitlines()) >= 4
+    qtbot.waitUntil(lambda: str(target) in window.statusBar().currentMessage())
+    assert "3 attempts" in window.statusBar().currentMessage()
+
+
 def test_chart_labels_are_whole(qtbot: QtBot, window: MainWindow, screenshot_dir: Path) -> None:
     """At 1100 x 720 every axis label has room to read in full: filled while the page was hidden, the
     pace chart once left its words-per-minute labels room for "1…", and six dates each showed "16 N…"."""
@@ -142,3 +164,18 @@ def test_a_long_history_opens_a_page_at_a_time(qtbot: QtBot, star_home: Path) ->
         assert shown == newest  # every attempt once, in the store's order
         ids = {view.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(view.table.rowCount())}
         assert len(ids) == 2 * PAGE + 50
+
+
+def test_a_retry_shows_what_changed_since_the_last_try(
+    qtbot: QtBot, window: MainWindow, star_home: Path, screenshot_dir: Path
+) -> None:
+    """Issue 15: after a retry of the same question the feedback says what changed."""
+    assert window.feedback_view is not None
+    window._on_result(make_result(write_wav(star_home / "again.wav", 2.0), "q12"))
+    side = window.feedback_view.side
+    assert side.progress.isVisible()
+    text = side.progress.text()
+    assert "Since your last try" in text and "→" in text
+    window.grab().save(str(screenshot_dir / "retry.png"))
+    window._on_result(make_result(write_wav(star_home / "new.wav", 2.0), "q01"))  # never tried before
+    assert not side.progress.isVisible()

@@ -465,6 +465,12 @@ def test_exports(tmp_path: Path) -> None:
         assert n == len(rows) == 5
         assert {"id", "question_id", "started_at", "wpm", "missing"} <= set(rows[0])
         assert {int(r["id"]) for r in rows} == {s.id for s in store.attempts()}
+        mine_row = next(r for r in rows if int(r["id"]) == attempt_id)
+        assert "ten percent of customers" in mine_row["transcript"]  # the answer itself, for a spreadsheet
+        figures = [
+            v for r in rows for k, v in r.items() if k.endswith("_s") or k in ("wpm", "fillers_per_min")
+        ]
+        assert all(len(v.partition(".")[2]) <= 2 for v in figures if v)  # 104.26, not 104.25999999999999
 
         assert store.export_json(tmp_path / "h.json") == 5
         data = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))

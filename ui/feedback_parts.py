@@ -8,7 +8,9 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.analysis.analyze import Analysis
+from app.analysis.feedback import Point
 from app.analysis.model import STAR
+from app.analysis.progress import Progress
 from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock
 
 
@@ -126,6 +128,10 @@ class SidePanel(QScrollArea):
             self.figures.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         inner = QWidget()
         col = QVBoxLayout(inner)
+        self.progress = QLabel(wordWrap=True)  # after a retry: what changed since the last try
+        self.progress.setTextFormat(Qt.TextFormat.RichText)
+        self.progress.hide()
+        col.addWidget(self.progress)
         for title, part in (
             (_tr("Change next time"), self.points),
             (_tr("What went well"), self.good),
@@ -153,3 +159,29 @@ class SidePanel(QScrollArea):
             form.addRow(name, label)
             if name == _tr("Fillers (at least)"):
                 label.setToolTip(_tr("The transcriber leaves out many “um”s: there were probably more."))
+
+    def show_progress(self, html: str | None) -> None:
+        self.progress.setText(html or "")
+        self.progress.setVisible(bool(html))
+
+
+def progress_html(p: Progress, when: str) -> str:
+    """Since the last try: points fixed, still to do and new, then seconds per section before -> after."""
+
+    def gist(point: Point) -> str:
+        first = point.message.split(". ")[0].rstrip(".")
+        return escape(first)
+
+    rows = [f"<b>{escape(_tr('Since your last try'))}</b> <small>({escape(when)})</small>"]
+    rows += [f"✓ {escape(_tr('Fixed'))}: {gist(x)}" for x in p.fixed]
+    rows += [f"• {escape(_tr('Still'))}: {gist(x)}" for x in p.still]
+    rows += [f"• {escape(_tr('New'))}: {gist(x)}" for x in p.new]
+    if not (p.fixed or p.still or p.new):
+        rows.append(escape(_tr("No points then, none now.")))
+    times = ", ".join(
+        f"{escape(SECTION_TITLES[c.section])} {clock(c.before)} → {clock(c.after)}" for c in p.sections
+    )
+    rows.append(
+        f"{escape(_tr('Times'))}: {times}; {escape(_tr('in all'))} {clock(p.total_before)} → {clock(p.total_after)}"
+    )
+    return "<br>".join(rows) + "<br>"

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.analysis.model import STAR, Label
+from app.analysis.progress import since_last
 from app.analysis.stories import answer_sentences
-from app.analysis.timing import RECOMMENDED
+from app.analysis.timing import RECOMMENDED_SPLIT
 from app.practice import PracticeResult
 from app.speech.playback import Player
-from ui.feedback_parts import SidePanel, legend_html, summary_html
+from ui.feedback_parts import SidePanel, legend_html, progress_html, summary_html
 from ui.relabel import SECTION_KEYS, RelabelFilter, focus_sentence
 from ui.star_style import SECTION_TITLES, tint
 from ui.star_timeline import Bar, StarTimeline
@@ -38,6 +39,7 @@ class FeedbackView(QWidget):
         super().__init__(parent)
         self.player = player
         self.result: PracticeResult | None = None
+        self.previous: tuple[str, Analysis] | None = None
         self._pending_seek: float | None = None
         if player is not None:
             # QtPlayer ignores a seek made before playback has started: apply it once it has.
@@ -89,8 +91,10 @@ class FeedbackView(QWidget):
 
     # ----------------------------------------------------------------- showing a result
 
-    def show_result(self, result: PracticeResult) -> None:
+    def show_result(self, result: PracticeResult, previous: tuple[str, Analysis] | None = None) -> None:
+        """`previous`: the last attempt at the same question (when, analysis), to say what changed."""
         self.result = result
+        self.previous = previous
         a = result.analysis
         assert a is not None
         self._show_analysis(a)
@@ -112,12 +116,16 @@ class FeedbackView(QWidget):
     def _show_analysis(self, a: Analysis) -> None:
         assert self.result is not None
         self.summary.setText(
-            f"<h2>{escape(self.result.question.question)}</h2><p>{summary_html(a)}"
-            f" · feedback {self.result.stop_to_feedback_s:.1f} s after Stop</p>"
-        )
+            f"<h2>{escape(self.result.question.question)}</h2><p>{summary_html(a)}</p>"
+        )  # how fast feedback came is the benchmark's figure, not the person's
         self._timeline(a)
         self.transcript.setHtml(self._answer_html(a))
         self.side.show_analysis(a)
+        if self.previous is None:
+            self.side.show_progress(None)
+        else:
+            when, before = self.previous
+            self.side.show_progress(progress_html(since_last(before, a), when))
 
     def _section_of(self, i: int) -> Label:
         assert self.result is not None and self.result.analysis is not None
@@ -127,13 +135,7 @@ class FeedbackView(QWidget):
         t = a.timing
         yours = [(s, t.sections[s].seconds) for s in (*STAR, "other")]
         target = t.target_seconds
-        rec = RECOMMENDED
-        recommended = [
-            ("situation", target * sum(rec["situation"]) / 2),
-            ("task", target * sum(rec["task"]) / 2),
-            ("action", target * sum(rec["action"]) / 2),
-            ("result", target * sum(rec["result+reflection"]) / 2),
-        ]
+        recommended = [(s, target * share) for s, share in RECOMMENDED_SPLIT.items()]
         bars = [Bar(self.tr("Your answer"), yours), Bar(self.tr("Recommended"), recommended)]
         if t.reference_shares and t.reference_seconds:
             ref_total = t.reference_seconds

@@ -6,6 +6,7 @@ the same kind of objects the practice produced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -54,6 +55,7 @@ class HistoryView(QWidget):
     replay = Signal(str, object, object, int)  # title, Analysis, audio path or None, attempt id
     compare = Signal(str, object, str, object)  # title a, Analysis a, title b, Analysis b
     changed = Signal()  # attempts were deleted
+    notice = Signal(str)  # what just happened, for the status bar ("Exported 12 attempts to …")
     back = Signal()
 
     def __init__(self, store: Store, bank: Bank, parent: QWidget | None = None) -> None:
@@ -201,6 +203,17 @@ class HistoryView(QWidget):
         when = datetime.fromisoformat(s.started_at).astimezone().strftime("%d %b %H:%M")
         return f"{when} — {s.question_text or self._question_text(s.question_id)}", analysis, record.audio
 
+    def last_of(self, question_id: str) -> tuple[str, Analysis] | None:
+        """The newest saved attempt at `question_id` (when, analysis), for "since your last try"."""
+        try:
+            found = self.store.attempts(question_id, limit=1)
+            if not found:
+                return None
+            title, analysis, _ = self.analysis_of(found[0].id)
+        except StoreError:  # no comparison is better than no feedback
+            return None
+        return title.split(" — ")[0], analysis
+
     @Slot()
     def replay_selected(self) -> None:
         ids = self.selected_ids()
@@ -224,30 +237,36 @@ class HistoryView(QWidget):
         if not ids:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export attempt"), f"attempt-{ids[0]}.md", "Markdown (*.md)"
+            self, self.tr("Export attempt"), str(_documents() / f"attempt-{ids[0]}.md"), "Markdown (*.md)"
         )
         if path:
-            self._write(
-                Path(path),
-                lambda p: p.write_text(self.store.export_attempt_markdown(ids[0]), encoding="utf-8"),
-            )
+            markdown = self.store.export_attempt_markdown(ids[0])
+            if self._write(Path(path), lambda p: p.write_text(markdown, encoding="utf-8")):
+                self.notice.emit(self.tr("Exported the attempt to {0}").format(path))
 
     @Slot()
     def export_all(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export history"), "star-coach-history.csv", "CSV (*.csv);;JSON (*.json)"
+            self,
+            self.tr("Export history"),
+            str(_documents() / "star-coach-history.csv"),
+            "CSV (*.csv);;JSON (*.json)",
         )
         if path:
             p = Path(path)
-            self._write(p, self.store.export_json if p.suffix == ".json" else self.store.export_csv)
+            n = self._write(p, self.store.export_json if p.suffix == ".json" else self.store.export_csv)
+            if n is not None:
+                self.notice.emit(self.tr("Exported {0} attempts to {1}").format(n, path))
 
-    def _write(self, path: Path, writer: object) -> None:
+    def _write(self, path: Path, writer: Callable[[Path], object]) -> object | None:
+        """What `writer` returned, or None after saying why the file could not be written."""
         try:
-            writer(path)  # type: ignore[operator]
+            return writer(path)
         except (OSError, StoreError) as e:
             QMessageBox.warning(
                 self, self.tr("Export failed"), self.tr("{0} could not be written: {1}").format(path, e)
             )
+            return None
 
     @Slot()
     def delete_selected(self) -> None:
@@ -274,3 +293,11 @@ class HistoryView(QWidget):
             self.store.delete_all()
             self.refresh()
             self.changed.emit()
+
+
+def _documents() -> Path:
+    """Where exports go first: the person's Documents folder (the install folder was offered before)."""
+    from PySide6.QtCore import QStandardPaths
+
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(folder) if folder and Path(folder).is_dir() else Path.home()

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
         self.history_view.back.connect(self.show_questions)
         self.history_view.changed.connect(self.refresh_practice)
+        self.history_view.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.history_view.replay.connect(self._replay)
         self.replay_view.relabelled.connect(self._replay_relabel)
         for view in (self.replay_view, self.compare_view):
@@ -340,6 +341,7 @@ class MainWindow(QMainWindow):
         from app.store import StoreError
 
         self._attempt_id = None
+        previous = self.history_view.last_of(result.question.id) if self.history_view else None
         try:
             self._attempt_id = self.services.store.save_attempt(
                 result, keep_audio=self.services.settings.keep_recordings
@@ -347,7 +349,7 @@ class MainWindow(QMainWindow):
         except StoreError as e:
             self.show_banner(self.tr("This answer could not be saved to your history: {0}").format(e))
         self.refresh_practice()
-        self.feedback_view.show_result(result)
+        self.feedback_view.show_result(result, previous)
         self.pages.setCurrentWidget(self.feedback_view)
         self.feedback_view.setFocus()
 

@@ -143,7 +143,8 @@ class PaceChart:
 
 class SectionsChart:
     """Each section's share of the newest attempts, stacked in STAR colours, with the recommended
-    boundaries as dashed lines across them: Situation up to 20 %, Task to 30 %, Action to 90 %."""
+    boundaries as dashed lines across them (the recommended split: Situation up to 20 %, Task to 30 %,
+    Action to 75 %)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.chart = _chart(parent)
@@ -182,8 +183,9 @@ class SectionsChart:
             self.aim.append((line, edge))
         self.view = _view(self.chart, "Section shares of recent attempts", parent)
         self.view.setToolTip(
-            "Your most recent answers, oldest on the left. Dashed lines: the aim — Situation 20 %, "
-            "Task 10 %, Action 60 %, Result and reflection 10–20 %."
+            "Your most recent answers, oldest on the left. Dashed lines: the aim — "
+            + ", ".join(f"{SECTION_TITLES[s]} {RECOMMENDED[s]:.0f} %" for s in SECTIONS if RECOMMENDED[s])
+            + "."
         )
         for line, _ in self.aim:
             for marker in self.chart.legend().markers(line):

@@ -11,18 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from app.analysis.timing import RECOMMENDED_SPLIT
 from app.store import AttemptSummary, QuestionStats
 
 SECTIONS = ("situation", "task", "action", "result", "reflection", "other")
-# What a strong answer spends on each section (the guide's advice), in percent.
-RECOMMENDED = {
-    "situation": 20.0,
-    "task": 10.0,
-    "action": 60.0,
-    "result": 10.0,
-    "reflection": 0.0,
-    "other": 0.0,
-}
+# What a strong answer spends on each section, in percent (app/analysis/timing.py says why).
+RECOMMENDED = {s: 100.0 * next((v for k, v in RECOMMENDED_SPLIT.items() if k == s), 0.0) for s in SECTIONS}
 PER_ATTEMPT_MAX = 60  # more attempts than this are plotted as daily means (a few hundred at most)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from app.analysis.delivery import Delivery
 from app.analysis.model import STAR, Sentence
 from app.analysis.sections import SectionFinding
-from app.analysis.timing import Timing
+from app.analysis.timing import ACTION_GUIDE_MIN, SETUP_GUIDE_MAX, Timing
 
 # At most three points, one per topic, the most important first: an 11-second answer got five, two of
 # them about its missing action, and its length came third.
@@ -38,12 +38,10 @@ TOPIC = {  # rules about the same thing: only the first (most important) is said
 PACE_COMFORTABLE = (130, 160)
 PACE_SLOW_BELOW = 110
 PACE_FAST_ABOVE = 175
-# Shares of the answer. Published STAR guidance asks for about 60 % action and at most ~30 % setup;
-# the bank's own reference answers, at any pace, spend 24-41 % (median 33 %) on the action and 21-34 %
-# (median 28 %) on situation and task. A point is given only where the answer is beyond both the
-# guidance and its question's own reference answer, by a margin, so no reference answer would get it.
-ACTION_GUIDE_MIN = 0.40
-SETUP_GUIDE_MAX = 0.30
+# Shares of the answer (the guide bounds: app/analysis/timing.py). The bank's own reference answers, at
+# any pace, spend 24-41 % (median 33 %) on the action and 21-34 % (median 28 %) on situation and task. A
+# point is given only where the answer is beyond both the guide bound and its question's own reference
+# answer, by a margin, so no reference answer would get it.
 SHARE_MARGIN = 0.05
 BANK_REFERENCE_ACTION_MIN = 0.24  # for an answer with no question: the lowest reference answer
 BANK_REFERENCE_SETUP_MAX = 0.34
@@ -121,8 +119,10 @@ def feedback(
     timing: Timing,
     delivery: Delivery,
     cut_off: bool = False,
+    limit: int | None = MAX_POINTS,
 ) -> tuple[list[Point], list[str]]:
-    """(points to work on, in order of importance; things that went well)."""
+    """(points to work on, in order of importance, one per topic, at most `limit`; things that went
+    well). `limit=None` gives every topic: what a retry fixed is judged on all of them."""
     points: list[Point] = []
     good: list[str] = []
     start = sentences[0].start if sentences else 0.0
@@ -334,4 +334,4 @@ def feedback(
         if topic not in said:
             said.add(topic)
             kept.append(point)
-    return kept[:MAX_POINTS], good
+    return kept[:limit], good

@@ -1,0 +1,47 @@
+"""A retry says what changed since the last attempt at the same question (issue 15)."""
+
+from __future__ import annotations
+
+from app.analysis import sentences as sent
+from app.analysis.analyze import analyze
+from app.analysis.progress import since_last
+from app.questions import builtin_bank_path, load_bank
+
+# Written for this test: a first try with no lesson and no figure, then a retry that adds both.
+FIRST = "\n".join(
+    [
+        "I ran the front desk at a small dental practice.",
+        "Patients kept missing appointments and the dentists lost hours every week.",
+        "My job was to cut the no-shows.",
+        "I started calling every patient the day before and I set up text reminders.",
+        "No-shows went down a lot.",
+    ]
+)
+RETRY = "\n".join(
+    [
+        "I ran the front desk at a small dental practice.",
+        "Patients kept missing appointments and the dentists lost hours every week.",
+        "My job was to cut the no-shows.",
+        "I started calling every patient the day before and I set up text reminders.",
+        "I also moved the first-time patients to mornings, when they turned up more.",
+        "No-shows fell from twelve percent to four percent in two months.",
+        "It taught me that a small habit, done every day, beats a big plan.",
+    ]
+)
+
+
+def test_a_retry_names_what_it_fixed_and_the_section_times_before_and_after() -> None:
+    bank = load_bank(builtin_bank_path())
+    q = bank.by_id("q11")
+    first = analyze(sent.from_text(FIRST, lines=True), bank, q)
+    retry = analyze(sent.from_text(RETRY, lines=True), bank, q)
+    fixed = {p.rule for p in since_last(first, retry).fixed}
+    assert {"unquantified_result"} <= fixed
+    assert "missing_reflection" in fixed or "unclear_reflection" in fixed
+    p = since_last(first, retry)
+    assert not {x.rule for x in p.new} & fixed  # never "fixed" and "new" at once
+    times = {c.section: (c.before, c.after) for c in p.sections}
+    assert times["action"][1] > times["action"][0]  # one more action sentence
+    assert p.total_after > p.total_before
+    again = since_last(retry, retry)
+    assert again.fixed == () and again.new == ()  # the same answer twice: nothing changed
