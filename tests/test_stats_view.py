@@ -189,3 +189,27 @@ def test_alt_left_goes_back(qtbot: QtBot, store: Store, bank: Bank) -> None:
     view.combo.setFocus()
     with qtbot.waitSignal(view.back, timeout=2000):
         qtbot.keyClick(view.combo, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+
+
+def test_a_few_attempts_on_one_day_are_plotted_by_attempt(
+    qtbot: QtBot, qtlog: object, store: Store, bank: Bank, star_home: Path, screenshot_dir: Path
+) -> None:
+    """Issue 15: four attempts on one day drew a vertical line over the dates "30 Nov 30 Nov 30 Nov"."""
+    from dataclasses import replace
+
+    from tests.test_store import make_result, write_wav
+
+    for i in range(4):
+        result = make_result(write_wav(star_home / f"t{i}.wav", 1.0), "q08")
+        assert result.analysis is not None
+        target = 60.0 if i < 3 else 120.0  # the last one set 2:00
+        timing = replace(result.analysis.timing, target_seconds=target)
+        store.save_attempt(replace(result, analysis=replace(result.analysis, timing=timing)), keep_audio=False)
+    view = _view(qtbot, store, bank)
+    chart = view.length_chart
+    assert [p.x() for p in chart.length.points()] == [1.0, 2.0, 3.0, 4.0]
+    assert chart.x.current is chart.x.numbers and chart.x.numbers.isVisible() and not chart.x.dates.isVisible()
+    assert view.pace_chart.x.current is view.pace_chart.x.numbers
+    assert view.figures["length"].text().endswith("/ 2:00")  # the latest target, not a mean of 1:15 never set
+    view.grab().save(str(screenshot_dir / "stats-few.png"))
+    assert _warnings(qtlog.records) == []  # type: ignore[attr-defined]

@@ -69,6 +69,41 @@ def _date_axis() -> QDateTimeAxis:
     return axis
 
 
+class _TimeAxis:
+    """Dates along the bottom, or attempt numbers while there are only a day or two of them: the
+    series move to the axis in use, the other is hidden."""
+
+    def __init__(self, chart: QChart, series: list[QLineSeries]) -> None:
+        self.chart, self.series = chart, series
+        self.dates = _date_axis()
+        self.numbers = _value_axis("attempt", "%d")
+        for axis in (self.dates, self.numbers):
+            chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
+        self.numbers.hide()
+        for s in series:
+            s.attachAxis(self.dates)
+        self.current: QDateTimeAxis | QValueAxis = self.dates
+
+    def show(self, data: Series) -> None:
+        wanted: QDateTimeAxis | QValueAxis = self.numbers if data.by_attempt else self.dates
+        if wanted is not self.current:
+            for s in self.series:
+                s.detachAxis(self.current)
+                s.attachAxis(wanted)
+            self.current.hide()
+            wanted.show()
+            self.current = wanted
+        if data.by_attempt:
+            n = max(len(data.x_ms), 1)
+            self.numbers.setRange(0.5, n + 0.5)
+            self.numbers.setTickType(QValueAxis.TickType.TicksDynamic)  # a tick on each attempt
+            self.numbers.setTickAnchor(1.0)
+            self.numbers.setTickInterval(float(max(1, -(-n // 8))))
+        else:
+            lo, hi = day_ms(data.x_ms)
+            self.dates.setRange(_dt(lo), _dt(hi))
+
+
 def _value_axis(title: str, fmt: str) -> QValueAxis:
     axis = QValueAxis()
     axis.setTitleText(title)
@@ -84,14 +119,12 @@ class LengthChart:
         self.chart = _chart(parent)
         self.length = _line("Answer length", LENGTH_COLOR)
         self.target = _line("Target", TARGET_COLOR, 1.5, dashed=True)
-        self.x = _date_axis()
         self.y = _value_axis("seconds", "%d")
-        self.chart.addAxis(self.x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y, Qt.AlignmentFlag.AlignLeft)
         for s in (self.length, self.target):
             self.chart.addSeries(s)
-            s.attachAxis(self.x)
             s.attachAxis(self.y)
+        self.x = _TimeAxis(self.chart, [self.length, self.target])
         self.view = _view(self.chart, "Answer length over time", parent)
 
     def update(self, data: Series) -> None:
@@ -99,8 +132,7 @@ class LengthChart:
         self.length.setPointsVisible(not data.per_day and len(data.x_ms) <= 60)
         self.length.replace([QPointF(x, y) for x, y in zip(data.x_ms, data.length_s, strict=True)])
         self.target.replace([QPointF(x, y) for x, y in zip(data.x_ms, data.target_s, strict=True) if y > 0])
-        lo, hi = day_ms(data.x_ms)
-        self.x.setRange(_dt(lo), _dt(hi))
+        self.x.show(data)
         top = max([*data.length_s, *data.target_s, 60.0])
         self.y.setRange(0, top * 1.1)
         self.y.applyNiceNumbers()
@@ -113,16 +145,14 @@ class PaceChart:
         self.chart = _chart(parent)
         self.wpm = _line("Words per minute", WPM_COLOR)
         self.fillers = _line("Fillers per minute", FILLER_COLOR)
-        self.x = _date_axis()
         self.y_wpm = _value_axis("words/min", "%d")
         self.y_fill = _value_axis("fillers/min", "%.1f")
-        self.chart.addAxis(self.x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y_wpm, Qt.AlignmentFlag.AlignLeft)
         self.chart.addAxis(self.y_fill, Qt.AlignmentFlag.AlignRight)
         for s, y in ((self.wpm, self.y_wpm), (self.fillers, self.y_fill)):
             self.chart.addSeries(s)
-            s.attachAxis(self.x)
             s.attachAxis(y)
+        self.x = _TimeAxis(self.chart, [self.wpm, self.fillers])
         self.y_wpm.setLinePenColor(QColor(WPM_COLOR))
         self.y_fill.setLinePenColor(QColor(FILLER_COLOR))
         self.view = _view(self.chart, "Pace and fillers over time", parent)
@@ -133,8 +163,7 @@ class PaceChart:
         )
         self.wpm.replace([QPointF(x, y) for x, y in data.wpm])
         self.fillers.replace([QPointF(x, y) for x, y in data.fillers])
-        lo, hi = day_ms(data.x_ms)
-        self.x.setRange(_dt(lo), _dt(hi))
+        self.x.show(data)
         self.y_wpm.setRange(0, max([y for _, y in data.wpm] + [180.0]) * 1.05)
         self.y_wpm.applyNiceNumbers()
         self.y_fill.setRange(0, max([y for _, y in data.fillers] + [4.0]) * 1.1)
@@ -193,8 +222,12 @@ class SectionsChart:
 
     def update(self, shares: list[dict[str, float]]) -> None:
         n = len(shares)
+        # The dashed lines explained on the chart itself (a legend entry was cut to "Aim (…").
+        steps = zip(("situation", "task", "action"), self.aim, strict=True)
+        edges = ", ".join(f"{SECTION_TITLES[s]} to {edge:.0f} %" for s, (_, edge) in steps)
         self.chart.setTitle(
-            f"STAR sections — last {n} vs aim (dashed)" if n > 1 else "STAR sections vs aim (dashed)"
+            (f"STAR sections — last {n}" if n > 1 else "STAR sections")
+            + f"<br><span style='font-weight:normal'>dashed, the aim: {edges}</span>"
         )
         for s, bar in self.sets.items():
             bar.remove(0, bar.count())

@@ -18,6 +18,9 @@ SECTIONS = ("situation", "task", "action", "result", "reflection", "other")
 # What a strong answer spends on each section, in percent (app/analysis/timing.py says why).
 RECOMMENDED = {s: 100.0 * next((v for k, v in RECOMMENDED_SPLIT.items() if k == s), 0.0) for s in SECTIONS}
 PER_ATTEMPT_MAX = 60  # more attempts than this are plotted as daily means (a few hundred at most)
+# Fewer days than this are plotted by attempt number: four attempts over two days drew a vertical line
+# over the dates "29 Nov 30 Nov 30 Nov 30 Nov".
+DATES_FROM_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class Summary:
     attempts: int
     questions: int
     mean_total_s: float | None
-    mean_target_s: float | None
+    latest_target_s: float | None  # the newest attempt's: a mean of 1:00 and 2:00 was never set
     mean_wpm: float | None
     mean_fillers_per_min: float | None
     pauses_per_attempt: float | None
@@ -37,11 +40,12 @@ class Series:
     """Points over time, oldest first; x in milliseconds since the epoch (what QDateTimeAxis takes)."""
 
     per_day: bool
-    x_ms: list[float]
+    x_ms: list[float]  # or attempt numbers 1, 2, 3… when `by_attempt`
     length_s: list[float]
     target_s: list[float]
     wpm: list[tuple[float, float]]  # (x, y), only where known
     fillers: list[tuple[float, float]]
+    by_attempt: bool = False
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -52,12 +56,12 @@ def summarize(attempts: Sequence[AttemptSummary]) -> Summary:
     n = len(attempts)
     wpm = [a.wpm for a in attempts if a.wpm is not None]
     fpm = [a.fillers_per_min for a in attempts if a.fillers_per_min is not None]
-    targets = [a.target_s for a in attempts if a.target_s]
+    targets = [a.target_s for a in attempts if a.target_s]  # newest first
     return Summary(
         attempts=n,
         questions=len({a.question_id for a in attempts}),
         mean_total_s=_mean([a.total_s for a in attempts]),
-        mean_target_s=_mean(targets),
+        latest_target_s=targets[0] if targets else None,
         mean_wpm=_mean(wpm),
         mean_fillers_per_min=_mean(fpm),
         pauses_per_attempt=sum(a.long_pauses for a in attempts) / n if n else None,
@@ -70,7 +74,12 @@ def series(attempts: Sequence[AttemptSummary], max_points: int = PER_ATTEMPT_MAX
     oldest_first = list(reversed(attempts))
     if len(oldest_first) <= max_points:
         xs = [datetime.fromisoformat(a.started_at).timestamp() * 1000 for a in oldest_first]
+        dates = {datetime.fromisoformat(a.started_at).astimezone().date() for a in oldest_first}
+        by_attempt = len(dates) < DATES_FROM_DAYS
+        if by_attempt:
+            xs = [float(i + 1) for i in range(len(oldest_first))]
         return Series(
+            by_attempt=by_attempt,
             per_day=False,
             x_ms=xs,
             length_s=[a.total_s for a in oldest_first],

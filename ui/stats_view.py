@@ -38,7 +38,7 @@ COLUMNS = ("Question", "Attempts", "Last practised", "Last length", "Mean words/
 FIGURES = {
     "attempts": "Attempts",
     "questions": "Questions practised",
-    "length": "Mean length / target",
+    "length": "Mean length / latest target",
     "wpm": "Words per minute",
     "fillers": "Fillers per minute",
     "pauses": "Long pauses per attempt",
@@ -299,8 +299,8 @@ class StatsView(QWidget):
         length = "—"
         if s.mean_total_s is not None:
             length = clock(s.mean_total_s)
-            if s.mean_target_s:
-                length += f" / {clock(s.mean_target_s)}"
+            if s.latest_target_s:
+                length += f" / {clock(s.latest_target_s)}"
         values = {
             "attempts": str(s.attempts),
             "questions": str(s.questions),
