@@ -165,3 +165,36 @@ def test_a_new_answer_opens_the_feedback_at_its_top(qtbot: QtBot, tmp_path: Path
     bar.setValue(bar.maximum())
     view.show_result(result)
     assert bar.value() == 0
+
+
+def test_the_sentence_tab_reaches_is_drawn_in_the_selection_colours(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 15: Tab through the transcript showed only a faint dotted frame around the sentence."""
+    from PySide6.QtGui import QPalette
+
+    from ui.feedback_view import FeedbackView
+    from ui.relabel import FOCUS_MARK, focused_sentence
+
+    view = FeedbackView(None)
+    qtbot.addWidget(view)
+    view.show_result(make_result(write_wav(tmp_path / "take.wav")))
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=5000)
+    view.transcript.setFocus()
+    qtbot.waitUntil(view.transcript.hasFocus)
+    qtbot.keyClick(view.transcript, Qt.Key.Key_Tab)
+    qtbot.keyClick(view.transcript, Qt.Key.Key_Tab)
+    i = focused_sentence(view.transcript)
+    assert i is not None
+    marks = [x for x in view.transcript.extraSelections() if x.format.property(FOCUS_MARK)]
+    assert len(marks) == 1
+    highlight = view.transcript.palette().color(QPalette.ColorRole.Highlight)
+    assert marks[0].format.background().color() == highlight
+    assert view.result is not None and view.result.analysis is not None
+    assert marks[0].cursor.selectedText() == view.result.analysis.sentences[i].text  # the whole sentence
+    qtbot.keyClick(view.transcript, Qt.Key.Key_Tab)
+    assert focused_sentence(view.transcript) == i + 1  # Tab goes on to the next sentence
+    qtbot.keyClick(view.transcript, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused_sentence(view.transcript) == i
+    qtbot.keyClick(view.transcript, Qt.Key.Key_Home)  # a key without Shift: Qt keeps the last modifiers

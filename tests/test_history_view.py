@@ -184,3 +184,26 @@ def test_a_retry_shows_what_changed_since_the_last_try(
     window.grab().save(str(screenshot_dir / "retry.png"))
     window._on_result(make_result(write_wav(star_home / "new.wav", 2.0), "q01"))  # never tried before
     assert not side.progress.isVisible()
+
+
+def test_two_attempts_that_are_not_next_to_each_other_can_be_chosen_by_keyboard(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Issue 15: Compare needs two attempts; Ctrl+arrows move without selecting, Ctrl+Space adds."""
+    window.show_history()
+    view = window.history_view
+    table = view.table
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.clearSelection()
+    table.setCurrentCell(0, 0)
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(table, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    rows = sorted({i.row() for i in table.selectedIndexes()})
+    assert rows == [0, 2]
+    assert len(view.selected_ids()) == 2
+    qtbot.keyClick(table, Qt.Key.Key_Home)  # a key without Ctrl: Qt keeps the last modifiers it saw

@@ -203,8 +203,9 @@ def test_compare_marks_the_better_attempt(qtbot: QtBot, clip: Clip, screenshot_d
     assert rambling.delivery.filler_count > tight.delivery.filler_count
     cmp = CompareView()
     qtbot.addWidget(cmp)
-    cmp.resize(760, 560)
-    cmp.show_pair("Tuesday", tight, "Monday", rambling)
+    cmp.resize(1100, 720)
+    question = "Tell me about a time when you disagreed with your manager."
+    cmp.show_pair(f"12 May 10:42 — {question}", tight, f"13 May 09:15 — {question}", rambling)
     cmp.show()
     qtbot.waitExposed(cmp)
     for side, a in (("a", tight), ("b", rambling)):
@@ -212,7 +213,13 @@ def test_compare_marks_the_better_attempt(qtbot: QtBot, clip: Clip, screenshot_d
         assert f"{int(t // 60)}:{int(t % 60):02d}" in cmp.cell("length", side)
     assert cmp.better["length"] == "a" and cmp.cell("length", "a").startswith("✓")
     assert cmp.better["fillers"] == "a" and not cmp.cell("fillers", "b").startswith("✓")
-    assert [b.label for b in cmp.timeline.bars] == ["Tuesday", "Monday"]
+    # Issue 15: both bars carried the same cut-off title; now "A · date", "B · date", the question once.
+    assert [b.label for b in cmp.timeline.bars] == ["A · 12 May 10:42", "B · 13 May 09:15"]
+    assert cmp.heading.text().count(question) == 1
+    a_text, b_text = (v.toPlainText() for v in cmp.transcripts)
+    assert "A · 12 May 10:42" in a_text and tight.sentences[0].text in a_text
+    assert "B · 13 May 09:15" in b_text and rambling.sentences[0].text in b_text
+    assert "What changed from A to B" in cmp.changes.text()
     cmp.grab().save(str(screenshot_dir / "compare.png"))
     # Both within the target: neither length is better.
     cmp.show_pair("A", clip.analysis, "B", analyze(sent.from_text(RAMBLING), bank, q))

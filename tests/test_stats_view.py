@@ -204,11 +204,15 @@ def test_a_few_attempts_on_one_day_are_plotted_by_attempt(
         assert result.analysis is not None
         target = 60.0 if i < 3 else 120.0  # the last one set 2:00
         timing = replace(result.analysis.timing, target_seconds=target)
-        store.save_attempt(replace(result, analysis=replace(result.analysis, timing=timing)), keep_audio=False)
+        store.save_attempt(
+            replace(result, analysis=replace(result.analysis, timing=timing)), keep_audio=False
+        )
     view = _view(qtbot, store, bank)
     chart = view.length_chart
     assert [p.x() for p in chart.length.points()] == [1.0, 2.0, 3.0, 4.0]
-    assert chart.x.current is chart.x.numbers and chart.x.numbers.isVisible() and not chart.x.dates.isVisible()
+    assert (
+        chart.x.current is chart.x.numbers and chart.x.numbers.isVisible() and not chart.x.dates.isVisible()
+    )
     assert view.pace_chart.x.current is view.pace_chart.x.numbers
     assert view.figures["length"].text().endswith("/ 2:00")  # the latest target, not a mean of 1:15 never set
     view.grab().save(str(screenshot_dir / "stats-few.png"))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.analysis.analyze import Analysis
 from app.analysis.feedback import Point
-from app.analysis.model import STAR
+from app.analysis.model import STAR, Sentence
 from app.analysis.progress import Progress
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock
+from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock, tint
 
 
 def _tr(text: str) -> str:
@@ -165,21 +167,31 @@ class SidePanel(QScrollArea):
         self.progress.setVisible(bool(html))
 
 
-def progress_html(p: Progress, when: str) -> str:
+def sentences_html(sentences: Sequence[Sentence], palette: QPalette) -> str:
+    """The answer's sentences, each tinted by its STAR section (read-only: compare)."""
+    spans = "".join(
+        f'<span style="background-color:{tint(s.section, palette, 0.28)}">{escape(s.text)}</span> '
+        for s in sentences
+    )
+    return f"<p style='line-height:140%'>{spans or escape(_tr('Nothing was heard in this answer.'))}</p>"
+
+
+def progress_html(p: Progress, when: str, heading: str | None = None) -> str:
     """Since the last try: points fixed, still to do and new, then seconds per section before -> after."""
 
     def gist(point: Point) -> str:
         first = point.message.split(". ")[0].rstrip(".")
         return escape(first)
 
-    rows = [f"<b>{escape(_tr('Since your last try'))}</b> <small>({escape(when)})</small>"]
+    title = heading or _tr("Since your last try")
+    rows = [f"<b>{escape(title)}</b> <small>({escape(when)})</small>" if when else f"<b>{escape(title)}</b>"]
     rows += [f"✓ {escape(_tr('Fixed'))}: {gist(x)}" for x in p.fixed]
     rows += [f"• {escape(_tr('Still'))}: {gist(x)}" for x in p.still]
     rows += [f"• {escape(_tr('New'))}: {gist(x)}" for x in p.new]
     if not (p.fixed or p.still or p.new):
         rows.append(escape(_tr("No points then, none now.")))
     times = ", ".join(
-        f"{escape(SECTION_TITLES[c.section])} {clock(c.before)} → {clock(c.after)}" for c in p.sections
+        f"{escape(SECTION_TITLES[c.section])} {c.before:.0f} s → {c.after:.0f} s" for c in p.sections
     )
     rows.append(
         f"{escape(_tr('Times'))}: {times}; {escape(_tr('in all'))} {clock(p.total_before)} → {clock(p.total_after)}"

@@ -38,6 +38,14 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Menu key / right-click", "choose the sentence's section from a list"),
         ),
     ),
+    (
+        "History",
+        (
+            ("Enter", "replay the chosen attempt"),
+            ("Ctrl+↑ / Ctrl+↓, Ctrl+Space", "move without choosing, then add or remove an attempt"),
+            ("Shift+↑ / Shift+↓", "choose the attempts next to it too"),
+        ),
+    ),
 )
 
 

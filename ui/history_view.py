@@ -225,10 +225,16 @@ class HistoryView(QWidget):
         ids = self.selected_ids()
         if len(ids) != 2:
             QMessageBox.information(
-                self, self.tr("Compare"), self.tr("Select two attempts (Ctrl+click) to compare them.")
+                self,
+                self.tr("Compare"),
+                self.tr(
+                    "Choose two attempts to compare: Ctrl+click them, or move with Ctrl+↑/↓ and press "
+                    "Ctrl+Space on each."
+                ),
             )
             return
-        (ta, aa, _), (tb, ab, _) = self.analysis_of(ids[0]), self.analysis_of(ids[1])
+        older, newer = sorted(ids)  # A is the earlier attempt, so "what changed" reads forward
+        (ta, aa, _), (tb, ab, _) = self.analysis_of(older), self.analysis_of(newer)
         self.compare.emit(ta, aa, tb, ab)
 
     @Slot()

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
-from PySide6.QtGui import QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QMenu, QTextBrowser
+from PySide6.QtGui import QKeyEvent, QPalette, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QMenu, QTextBrowser, QTextEdit
 
 from app.analysis.model import LABELS, Label
 
@@ -43,6 +43,8 @@ SECTION_KEYS: dict[Label, str] = {
 _BY_KEY = {getattr(Qt.Key, f"Key_{k}"): lab for lab, k in SECTION_KEYS.items()}
 
 Relabel = Callable[[int, Label], None]
+# Marks the extra selection that shows the focused sentence, so other highlights can keep it.
+FOCUS_MARK = QTextFormat.Property.UserProperty + 1
 
 
 def sentence_of(href: str) -> int | None:
@@ -59,22 +61,32 @@ def focused_sentence(browser: QTextBrowser) -> int | None:
     return sentence_of(probe.charFormat().anchorHref())
 
 
-def focus_sentence(browser: QTextBrowser, index: int) -> None:
-    """Give sentence `index` the keyboard focus again after the text was rebuilt."""
+def sentence_span(browser: QTextBrowser, index: int) -> tuple[int, int] | None:
+    """Where sentence `index` is in the document. Its link is several fragments (the first character
+    also carries the sentence's name anchor), and Qt's Tab selects only the first of them."""
     doc = browser.document()
+    span: tuple[int, int] | None = None
     block = doc.begin()
     while block.isValid():
         it = block.begin()
         while not it.atEnd():
             frag = it.fragment()
             if frag.charFormat().anchorHref() == f"s{index}":
-                cur = QTextCursor(doc)
-                cur.setPosition(frag.position())
-                cur.setPosition(frag.position() + frag.length(), QTextCursor.MoveMode.KeepAnchor)
-                browser.setTextCursor(cur)
-                return
+                end = frag.position() + frag.length()
+                span = (frag.position(), end) if span is None else (span[0], end)
             it += 1
         block = block.next()
+    return span
+
+
+def focus_sentence(browser: QTextBrowser, index: int) -> None:
+    """Give sentence `index` the keyboard focus again after the text was rebuilt."""
+    span = sentence_span(browser, index)
+    if span is not None:
+        cur = QTextCursor(browser.document())
+        cur.setPosition(span[0])
+        cur.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        browser.setTextCursor(cur)
 
 
 def section_menu(parent: QTextBrowser, current: Label) -> QMenu:
@@ -99,8 +111,36 @@ class RelabelFilter(QObject):
         browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         browser.customContextMenuRequested.connect(self._menu)
         browser.installEventFilter(self)
+        browser.cursorPositionChanged.connect(self.show_focus)  # Tab to a link emits nothing: see below
+
+    def show_focus(self) -> None:
+        """The sentence Tab reached, drawn in the window's selection colours: Qt marks a focused link
+        with a faint dotted frame only, and a keyboard user could not see where they were."""
+        browser = self.browser
+        keep = [x for x in browser.extraSelections() if not x.format.property(FOCUS_MARK)]
+        i = focused_sentence(browser) if browser.hasFocus() else None
+        span = sentence_span(browser, i) if i is not None else None
+        cur = browser.textCursor()
+        if i is not None and span is not None and (cur.selectionStart(), cur.selectionEnd()) != span:
+            # Qt's Tab selects the first character only and draws it white on the tint: a blank gap.
+            focus_sentence(browser, i)  # moves the cursor again: this runs once more, with nothing to do
+            return
+        if span is not None:
+            mark = QTextEdit.ExtraSelection()
+            mark.cursor = QTextCursor(browser.document())
+            mark.cursor.setPosition(span[0])
+            mark.cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+            pal = browser.palette()
+            mark.format.setBackground(pal.color(QPalette.ColorRole.Highlight))
+            mark.format.setForeground(pal.color(QPalette.ColorRole.HighlightedText))
+            mark.format.setProperty(FOCUS_MARK, True)
+            keep.append(mark)
+        browser.setExtraSelections(keep)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        focus_events = (QEvent.Type.FocusIn, QEvent.Type.FocusOut, QEvent.Type.KeyRelease)
+        if watched is self.browser and event.type() in focus_events:
+            self.show_focus()
         if watched is self.browser and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             section = _BY_KEY.get(Qt.Key(event.key()))

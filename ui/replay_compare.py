@@ -10,18 +10,21 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from app.analysis.analyze import Analysis
 from app.analysis.model import STAR
-from ui.feedback_parts import legend_html
+from app.analysis.progress import since_last
+from ui.feedback_parts import legend_html, progress_html, sentences_html
 from ui.star_style import SECTION_TITLES, clock
 from ui.star_timeline import Bar, StarTimeline
 
@@ -104,7 +107,15 @@ ROWS: list[Row] = [
 ]
 
 
+def _when(title: str) -> str:
+    """ "30 Nov 15:40" from a history title "30 Nov 15:40 — Tell me about…"."""
+    return title.split(" — ")[0]
+
+
 class CompareView(QWidget):
+    """Attempt A (the earlier) and B side by side: the split, the figures, what changed and both
+    transcripts coloured by section. Bars and headers carry only "A · date": full titles were cut off."""
+
     back = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -120,26 +131,50 @@ class CompareView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.better: dict[str, str | None] = {}
+        self.changes = QLabel(wordWrap=True)
+        self.changes.setTextFormat(Qt.TextFormat.RichText)
+        self.transcripts = (QTextBrowser(), QTextBrowser())
+        for side, view in zip("AB", self.transcripts, strict=True):
+            view.setAccessibleName(
+                self.tr("Transcript of attempt {0}, coloured by STAR section").format(side)
+            )
         col = QVBoxLayout(self)
         col.addWidget(self.heading)
         col.addWidget(self.timeline)
         col.addWidget(QLabel(legend_html()))
-        col.addWidget(self.table)
-        col.addWidget(QLabel(self.tr("✓ marks the better value of each row.")))
-        col.addStretch(1)
+        row = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.table)
+        left.addWidget(QLabel(self.tr("✓ marks the better value of each row.")))
+        left.addWidget(self.changes)
+        left.addStretch(1)
+        row.addLayout(left, 4)
+        for view in self.transcripts:
+            row.addWidget(view, 3)
+        col.addLayout(row, 1)
         self.history_button = QPushButton(self.tr("Back to history (Alt+←)"))
         self.history_button.clicked.connect(self.back)
         col.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignRight)
 
     def show_pair(self, title_a: str, analysis_a: Analysis, title_b: str, analysis_b: Analysis) -> None:
-        self.heading.setText(f"<h3>{escape(title_a)} compared with {escape(title_b)}</h3>")
+        """A is the earlier attempt (History passes them oldest first)."""
+        short = (f"A · {_when(title_a)}", f"B · {_when(title_b)}")
+        questions = {t.split(" — ", 1)[1] for t in (title_a, title_b) if " — " in t}
+        question = f"<h3>{escape(questions.pop())}</h3>" if len(questions) == 1 else ""
+        self.heading.setText(
+            f"{question}<p><b>{escape(short[0])}</b> compared with <b>{escape(short[1])}</b></p>"
+        )
         bars = [
-            Bar(title_a, [(s, analysis_a.timing.sections[s].seconds) for s in (*STAR, "other")]),
-            Bar(title_b, [(s, analysis_b.timing.sections[s].seconds) for s in (*STAR, "other")]),
+            Bar(short[0], [(s, analysis_a.timing.sections[s].seconds) for s in (*STAR, "other")]),
+            Bar(short[1], [(s, analysis_b.timing.sections[s].seconds) for s in (*STAR, "other")]),
         ]
         self.timeline.set_bars(bars, max(analysis_a.timing.target_seconds, analysis_b.timing.target_seconds))
+        heading = self.tr("What changed from A to B")
+        self.changes.setText(progress_html(since_last(analysis_a, analysis_b), "", heading))
+        for view, name, a in zip(self.transcripts, short, (analysis_a, analysis_b), strict=True):
+            view.setHtml(f"<h3>{escape(name)}</h3>{sentences_html(a.sentences, self.palette())}")
         self.table.setRowCount(len(ROWS))
-        self.table.setHorizontalHeaderLabels([title_a, title_b])
+        self.table.setHorizontalHeaderLabels(list(short))
         self.table.setVerticalHeaderLabels([self.tr(name) for _, name, _, _ in ROWS])
         self.better = {}
         bold = QFont(self.font())

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from app.analysis.model import Sentence
 from app.analysis.sentences import attached
+from ui.relabel import FOCUS_MARK
 from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock, tint
 
 Span = tuple[int, int]  # character positions in the document, [start, end)
@@ -76,8 +77,9 @@ class ReplayTranscript(QTextBrowser):
             return
         scroll = sentence != self._shown[0]
         self._shown = (sentence, word)
+        focus = [x for x in self.extraSelections() if x.format.property(FOCUS_MARK)]  # the Tab mark stays
         if sentence is None or not 0 <= sentence < len(self.sentence_spans):
-            self.setExtraSelections([])
+            self.setExtraSelections(focus)
             return
         strong = QTextEdit.ExtraSelection()
         strong.cursor = self._cursor(self.sentence_spans[sentence])
@@ -91,7 +93,7 @@ class ReplayTranscript(QTextBrowser):
             w.format.setBackground(QColor(SECTION_COLORS.get(self.sentences[sentence].section, "#9ca3af")))
             w.format.setForeground(QColor("white"))
             selections.append(w)
-        self.setExtraSelections(selections)
+        self.setExtraSelections(selections + focus)
         if scroll:
             self.keep_in_view(sentence)
 
