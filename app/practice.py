@@ -11,18 +11,21 @@ import enum
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.analysis import sentences as sent
-from app.analysis.analyze import Analysis, analyze
+from app.analysis.analyze import Analysis, analyze, with_hesitations
 from app.questions import Bank, Question
 from app.settings import Settings
 from app.speech.ask import QuestionReader
+from app.speech.audio import Samples, decode_audio
 from app.speech.capture import RecordingResult
+from app.speech.fillers import listen_for_fillers
 from app.speech.session import AnswerResult, AnswerSession
 from app.speech.streaming import SegmentTranscriber
 from app.speech.transcript import Transcript
@@ -71,6 +74,9 @@ class PracticeSession(QObject):
     error = Signal(str)
     notice = Signal(str)  # something to know that does not stop practice (question not spoken)
     finished = Signal(object)  # PracticeResult
+    # The same PracticeResult, its fillers counted on a second listen (app/speech/fillers.py), a few
+    # seconds after `finished`; not sent when the engine cannot listen that way or the listen failed.
+    refined = Signal(object)
 
     def __init__(
         self,
@@ -254,8 +260,8 @@ class PracticeSession(QObject):
         bank, engine, target = self.bank, self.engine_name, self.settings.target_seconds
         cut_off, self._cut_off = self._cut_off, False
 
-        def work() -> Analysis:
-            return analyze(
+        def work() -> tuple[Analysis, Samples | None]:
+            analysis = analyze(
                 sent.from_transcript(transcript),
                 bank,
                 question,
@@ -263,19 +269,43 @@ class PracticeSession(QObject):
                 target_seconds=target,
                 cut_off=cut_off,
             )
+            try:  # read now: the history may delete the file once the attempt is saved
+                samples: Samples | None = decode_audio(result.recording.path)
+            except Exception as e:
+                log.warning("no second listen for fillers: %s", e)
+                samples = None
+            return analysis, samples
 
-        def done(analysis: object) -> None:
-            assert isinstance(analysis, Analysis)
+        def done(out: object) -> None:
+            analysis, samples = cast(tuple[Analysis, "Samples | None"], out)
             self._set(Phase.DONE)  # saving (and dropping the audio if so chosen) is the history's job
             waited = time.perf_counter() - self._stop_pressed
             self._stop_pressed = 0.0
-            self.finished.emit(PracticeResult(question, result.recording, transcript, analysis, waited))
+            first = PracticeResult(question, result.recording, transcript, analysis, waited)
+            self.finished.emit(first)
+            if samples is not None:
+                self._listen_for_fillers(first, samples)
 
         def failed(message: str) -> None:
             self.error.emit(f"The answer could not be analysed: {message}. Your recording is kept.")
             self._set(Phase.READY)
 
         run_task(work, done, failed)
+
+    def _listen_for_fillers(self, first: PracticeResult, samples: Samples) -> None:
+        engine = self.engine
+
+        def work() -> PracticeResult | None:
+            words = listen_for_fillers(engine, samples)
+            if words is None or first.analysis is None:
+                return None
+            return replace(first, analysis=with_hesitations(first.analysis, words, first.question))
+
+        def done(out: object) -> None:
+            if out is not None:
+                self.refined.emit(out)
+
+        run_task(work, done, lambda message: log.warning("second listen for fillers failed: %s", message))
 
     @staticmethod
     def _discard_audio(recording: RecordingResult) -> None:

@@ -796,14 +796,15 @@ class Store:
         return out
 
     def save_analysis(self, attempt_id: int, analysis: Analysis) -> None:
-        """Replace an attempt's analysis (after the person corrected a label): the record, the JSON
-        and the columns History and Statistics read."""
+        """Replace an attempt's analysis (after the person corrected a label, or the fillers were
+        counted on a second listen): the record, the JSON and the columns History and Statistics read."""
         row = _analysis_columns(analysis)
+        fillers = analysis.delivery.fillers_per_minute
         with self._tx() as c:
             changed = c.execute(
-                "UPDATE attempts SET missing = ?, section_seconds = ?, analysis = ?, record = ? "
-                "WHERE id = ? AND status = 'complete'",
-                (row["missing"], row["section_seconds"], row["analysis"], row["record"], attempt_id),
+                "UPDATE attempts SET missing = ?, section_seconds = ?, analysis = ?, record = ?, "
+                "fillers_per_min = ? WHERE id = ? AND status = 'complete'",
+                (row["missing"], row["section_seconds"], row["analysis"], row["record"], fillers, attempt_id),
             ).rowcount
         if not changed:
             raise StoreError(f"There is no saved attempt {attempt_id} to correct.")

@@ -112,6 +112,25 @@ def test_practice_loop_from_question_to_feedback(
         if "disagreed with your manager" in window.questions._model.item(r).text()
     )
     assert "✓ practised once" in item.text()
+
+    # Then the fillers are counted on a second listen: the screen stops saying "at least", and the
+    # attempt is saved with them.
+    def listened() -> bool:
+        return (
+            fb.result is not None
+            and fb.result.analysis is not None
+            and fb.result.analysis.hesitations is not None
+        )
+
+    qtbot.waitUntil(listened, timeout=60_000)
+    assert fb.result is not None and fb.result.analysis is not None
+    assert not fb.result.analysis.delivery.fillers_lower_bound
+    from app.analysis.analyze import from_record
+
+    stored = store.attempt(saved[0].id).record
+    saved_analysis = from_record(stored) if stored else None
+    assert saved_analysis is not None and saved_analysis.hesitations is not None
+    assert store.attempts(question_id="q08")[0].fillers_per_min == saved_analysis.delivery.fillers_per_minute
     print(f"\nStop -> feedback on screen: {result.stop_to_feedback_s:.2f} s")
 
     # A feedback point with a time jumps to that place in the recording.

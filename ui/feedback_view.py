@@ -3,6 +3,7 @@ few things to change. A click on a point jumps to that place in the transcript a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis.analyze import Analysis
+from app.analysis.analyze import Analysis, with_hesitations
 from app.analysis.model import STAR, Label
 from app.analysis.progress import since_last
 from app.analysis.stories import answer_sentences
@@ -103,6 +104,23 @@ class FeedbackView(QWidget):
         for area in (self.transcript, self.side):
             area.verticalScrollBar().setValue(0)
 
+    def refine(self, refined: PracticeResult) -> Analysis | None:
+        """The second listen's fillers for the answer on screen (keeping the person's corrections and
+        the place in the text); the new analysis, or None when another answer is on screen."""
+        shown = self.result
+        if shown is None or shown.recording.path != refined.recording.path:
+            return None
+        if shown.analysis is None or refined.analysis is None or refined.analysis.hesitations is None:
+            return None
+        analysis = with_hesitations(shown.analysis, refined.analysis.hesitations, shown.question)
+        self.result = replace(shown, analysis=analysis)
+        bars = [area.verticalScrollBar() for area in (self.transcript, self.side)]
+        at = [bar.value() for bar in bars]
+        self._show_analysis(analysis)
+        for bar, value in zip(bars, at, strict=True):
+            bar.setValue(value)
+        return analysis
+
     def show_corrected(self, result: PracticeResult, sentence: int) -> None:
         """The same answer after a corrected label: everything follows, the place in the text stays."""
         self.result = result
@@ -136,7 +154,9 @@ class FeedbackView(QWidget):
         yours = [(s, t.sections[s].seconds) for s in (*STAR, "other")]
         target = t.target_seconds
         recommended = [(s, target * share) for s, share in RECOMMENDED_SPLIT.items()]
-        bars = [Bar(self.tr("Your answer"), yours), Bar(self.tr("Recommended"), recommended)]
+        start = a.sentences[0].start if a.sentences else 0.0
+        marks = [f.start - start for f in a.delivery.fillers]
+        bars = [Bar(self.tr("Your answer"), yours, marks), Bar(self.tr("Recommended"), recommended)]
         if t.reference_shares and t.reference_seconds:
             ref_total = t.reference_seconds
             bars.append(

@@ -10,17 +10,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.questions import LoadedBank
+from ui.banner import Banner
 from ui.help_dialogs import show_about, show_shortcuts
 from ui.question_detail import QuestionDetail
 from ui.question_list import QuestionList
@@ -31,28 +29,6 @@ if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull i
     from app.services import Services
     from ui.feedback_view import FeedbackView
     from ui.practice_view import PracticeView
-
-
-class Banner(QWidget):
-    """A dismissible message strip for problems the user should know about but can work past."""
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("#banner { background: #fff4ce; } #banner QLabel { color: #3d2c00; }")
-        self.label = QLabel(text, wordWrap=True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file names and bank text
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setAccessibleName(self.tr("Dismiss message"))
-        close.setToolTip(self.tr("Dismiss"))
-        close.clicked.connect(self.hide)
-        row = QHBoxLayout(self)
-        row.addWidget(self.label, 1)
-        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
 
 
 class MainWindow(QMainWindow):
@@ -156,15 +132,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(quit_)
         view_menu = self.menuBar().addMenu(self.tr("&Questions"))
-        view_menu.addAction(find)
-        view_menu.addAction(practise)
-        view_menu.addAction(surprise)
-        view_menu.addAction(history)
-        view_menu.addAction(stats)
+        view_menu.addActions([find, practise, surprise, history, stats])
         file_menu.insertAction(quit_, settings)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(keys)
-        help_menu.addAction(about)
+        self.menuBar().addMenu(self.tr("&Help")).addActions([keys, about])
         self.addActions([find, quit_, keys])
 
     def _show(self, qid: str) -> None:
@@ -214,6 +184,7 @@ class MainWindow(QMainWindow):
         self.feedback_view.again.connect(self._again)
         self.feedback_view.relabelled.connect(self._relabel)
         services.practice.finished.connect(self._on_result)
+        services.practice.refined.connect(self._on_refined)
         services.practice.error.connect(self._on_background_error)
         for action in (self.practise_action, self.surprise_action):
             action.setEnabled(True)
@@ -352,6 +323,18 @@ class MainWindow(QMainWindow):
         self.feedback_view.show_result(result, previous)
         self.pages.setCurrentWidget(self.feedback_view)
         self.feedback_view.setFocus()
+
+    @Slot(object)
+    def _on_refined(self, refined: PracticeResult) -> None:
+        """Fillers counted on the second listen: shown at once if that answer is on screen, and saved."""
+        analysis = self.feedback_view.refine(refined) if self.feedback_view else None
+        if analysis is not None and self.services is not None and self._attempt_id is not None:
+            from app.store import StoreError
+
+            try:
+                self.services.store.save_analysis(self._attempt_id, analysis)
+            except StoreError as e:
+                self.show_banner(self.tr("The filler count could not be saved: {0}").format(e))
 
     @Slot()
     def _again(self) -> None:

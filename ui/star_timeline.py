@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6 import QtGui
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -18,6 +18,7 @@ from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock
 class Bar:
     label: str
     segments: Sequence[tuple[str, float]]  # (section, seconds), in order
+    marks: Sequence[float] = ()  # seconds from the bar's start: where a filler ("um", "like"…) was said
 
 
 class StarTimeline(QWidget):
@@ -46,7 +47,8 @@ class StarTimeline(QWidget):
         lines = []
         for bar in self.bars:
             parts = ", ".join(f"{SECTION_TITLES[s]} {secs:.0f} s" for s, secs in bar.segments if secs > 0)
-            lines.append(f"{bar.label}: {parts}")
+            said = f"; {len(bar.marks)} filler(s), marked ▲" if bar.marks else ""
+            lines.append(f"{bar.label}: {parts}{said}")
         return "\n".join(lines)
 
     def sizeHint(self) -> QSize:
@@ -81,6 +83,14 @@ class StarTimeline(QWidget):
                     p.setPen(QColor("white"))
                     p.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{secs:.0f}s")
                 x += w
+            for at in bar.marks:  # a small dark triangle under the bar at each filler
+                mx = x0 + at * scale
+                bottom = y + self.ROW - 6
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(text_color)
+                p.drawPolygon(
+                    [QPointF(mx, bottom - 5), QPointF(mx - 3.5, bottom + 1), QPointF(mx + 3.5, bottom + 1)]
+                )
         if self.target:
             tx = x0 + self.target * scale
             p.setPen(QColor("#dc2626"))

@@ -18,6 +18,7 @@ from app.analysis.sections import SectionFinding, judge, missing_of, unclear_of,
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import DEFAULT_TARGET_S, Timing, measure_timing
 from app.questions import Bank, Question
+from app.speech.transcript import Word
 
 # The saved record's shape; a record of another version is analysed again from its transcript.
 RECORD_VERSION = 2
@@ -36,6 +37,8 @@ class Analysis:
     corrections: tuple[tuple[int, Label], ...] = ()  # (sentence, section) the person set by hand
     model_sections: tuple[Label, ...] = ()  # the labeller's own labels, before any correction
     cut_off: bool = False  # the hard stop ended the recording at the target length
+    # "um"/"uh" from a second listen that keeps them (app/speech/fillers.py), once it has run
+    hesitations: tuple[Word, ...] | None = None
 
     @property
     def missing(self) -> tuple[Label, ...]:
@@ -142,6 +145,23 @@ def relabel(analysis: Analysis, sentence: int, section: Label, question: Questio
         tuple(sorted(corrections.items())),
         model,
         analysis.cut_off,
+        analysis.hesitations,
+    )
+
+
+def with_hesitations(analysis: Analysis, words: Sequence[Word], question: Question | None) -> Analysis:
+    """The same answer, its fillers counted from the second listen: labels, corrections and states
+    stay; the filler figures, the points and the timeline's marks follow."""
+    return _measure(
+        list(analysis.sentences),
+        analysis.findings,
+        question,
+        analysis.delivery.engine,
+        analysis.timing.target_seconds,
+        analysis.corrections,
+        analysis.model_sections,
+        analysis.cut_off,
+        tuple(words),
     )
 
 
@@ -154,8 +174,9 @@ def _measure(
     corrections: tuple[tuple[int, Label], ...],
     model_sections: tuple[Label, ...],
     cut_off: bool = False,
+    hesitations: tuple[Word, ...] | None = None,
 ) -> Analysis:
-    delivery = measure_delivery(labelled, engine=engine)
+    delivery = measure_delivery(labelled, engine=engine, hesitations=hesitations)
     # A lesson the delivery measures found means the reflection is at worst unclear, never missing.
     cue = next((e.sentence for e in delivery.lessons if e.kind != "reflection section"), None)
     findings = with_lesson(findings, cue)
@@ -174,7 +195,8 @@ def _measure(
         corrections=corrections,
         model_sections=model_sections,
         cut_off=cut_off,
+        hesitations=hesitations,
     )
 
 
-__all__ = ["Analysis", "analyze", "from_record", "relabel", "replace", "to_record"]
+__all__ = ["Analysis", "analyze", "from_record", "relabel", "replace", "to_record", "with_hesitations"]

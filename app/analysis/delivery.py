@@ -66,6 +66,7 @@ from typing import Any
 from app.analysis.lexicons import HEDGES, LESSON_CUES, PRINCIPLE_LEXICON
 from app.analysis.model import LABELS, STAR, Label, Sentence
 from app.analysis.sentences import attached, join_words
+from app.speech.transcript import Word
 
 # --------------------------------------------------------------------------- data
 
@@ -78,6 +79,7 @@ LONG_PAUSE_S = 2.0  # FINDINGS: flag pauses over ~1.5-2.5 s; normal ones are 0.2
 WHISPER_FILLER_KEEP = 0.45  # share of spoken "um"/"uh" Whisper writes down (measured)
 
 FILLER_HESITATIONS = re.compile(r"u+h*m+|u+h+|e+r+m*|h+m+")  # whole token: um umm uhm uh uhh er erm hmm
+_HESITATION_KINDS = frozenset({"um", "uh", "er", "hmm"})
 FILLER_ALWAYS = {"actually": "actually", "basically": "basically", "kinda": "kind of", "sorta": "sort of"}
 
 # "like" as a verb: one of these right before it (adverbs in LIKE_SKIP_ADVERBS skipped).
@@ -309,6 +311,11 @@ def _clean(text: str) -> str:
     t = _SPACE_LIKE.sub(" ", text.translate(_APOSTROPHES).lower())
     t = _NON_NUMBER_PUNCT.sub("", _DROP.sub("", t))
     return " ".join(t.split()).strip("'")
+
+
+def clean_token(text: str) -> str:
+    """A word as the filler rules read it: lower case, no surrounding punctuation."""
+    return _clean(text)
 
 
 def _display(text: str) -> str:
@@ -551,8 +558,35 @@ def _rate(words: int, seconds: float) -> float | None:
 # --------------------------------------------------------------------------- entry point
 
 
-def measure_delivery(sentences: Sequence[Sentence], engine: str | None = None) -> Delivery:
-    """Delivery figures of labelled sentences; `engine` is the transcript's engine (None for typed text)."""
+def _heard(hesitations: Sequence[Word], sentences: Sequence[Sentence]) -> list[Evidence]:
+    """ "um"/"uh" from the second, filler-keeping listen (app/speech/fillers.py), each in the sentence
+    being said at its time."""
+    starts = [s.start for s in sentences]
+    out = []
+    for w in hesitations:
+        token = _clean(w.text)
+        if not FILLER_HESITATIONS.fullmatch(token):
+            continue
+        kind = (
+            "um"
+            if "m" in token and "u" in token
+            else "uh"
+            if "u" in token
+            else "er"
+            if "e" in token
+            else "hmm"
+        )
+        si = max(0, bisect_right(starts, w.start) - 1)
+        out.append(Evidence(_display(w.text) or token, kind, w.start, w.end, si))
+    return out
+
+
+def measure_delivery(
+    sentences: Sequence[Sentence], engine: str | None = None, hesitations: Sequence[Word] | None = None
+) -> Delivery:
+    """Delivery figures of labelled sentences; `engine` is the transcript's engine (None for typed text).
+    `hesitations`: the words of a second listen that keeps "um" and "uh"; when given, they replace the
+    transcript's own (Whisper drops nearly all of them) and the count is no longer a lower bound."""
     t = _Text(sentences)
     n = len(t)
     timed = all(s.timed for s in sentences)
@@ -575,6 +609,10 @@ def measure_delivery(sentences: Sequence[Sentence], engine: str | None = None) -
     fillers, in_i_mean = _fillers(t)
     minutes = speaking / 60.0
     lower_bound = engine is not None and "whisper" in engine.lower()
+    if hesitations is not None and sentences:
+        fillers = [f for f in fillers if f.kind not in _HESITATION_KINDS] + _heard(hesitations, sentences)
+        fillers.sort(key=lambda f: f.start)
+        lower_bound = False
 
     i_count = we_count = action_i = action_we = 0
     for k, w in enumerate(t.tokens):

@@ -476,7 +476,8 @@ class WhisperTranscriber:
             self.model_name = choice.name
             self._model = model
 
-    def transcribe(self, samples: Samples, offset: float = 0.0) -> Transcript:
+    def transcribe(self, samples: Samples, offset: float = 0.0, *, prompt: str | None = None) -> Transcript:
+        """`prompt` replaces the fixed initial prompt for this call (the filler-keeping listen)."""
         x = _as_samples(samples)
         seconds = len(x) / SAMPLE_RATE
         self.load()
@@ -490,7 +491,7 @@ class WhisperTranscriber:
             beam_size=self.beam_size,
             word_timestamps=True,
             condition_on_previous_text=False,
-            initial_prompt=self.initial_prompt,
+            initial_prompt=self.initial_prompt if prompt is None else prompt,
             vad_filter=True,  # Silero VAD: no speech in → no segments out, instead of invented words
             no_speech_threshold=NO_SPEECH_PROB,
             log_prob_threshold=LOW_AVG_LOGPROB,
