@@ -81,11 +81,18 @@ def test_reference_answer_labelled_with_preamble_and_closer(bank: Bank) -> None:
 
 
 def test_answer_without_a_result_is_reported_missing(bank: Bank) -> None:
+    """An answer that stops after its actions has no result: "missing". One that goes on to its lesson
+    has told the story past the result, whose sentence a neighbour most likely took: "unclear", with
+    the sentence that comes closest, never a confident "No result heard"."""
     q = bank.by_id("q35")
-    kept = [t for t, lab in answer_sentences(q) if lab != "result"]
-    result = analyze(sent.from_text("\n".join(kept), lines=True), bank, q)
+    ended = [t for t, lab in answer_sentences(q) if lab not in ("result", "reflection")]
+    result = analyze(sent.from_text("\n".join(ended), lines=True), bank, q)
     assert "result" in result.missing
     assert result.points[0].rule == "missing_result"
+    went_on = [t for t, lab in answer_sentences(q) if lab != "result"]
+    result = analyze(sent.from_text("\n".join(went_on), lines=True), bank, q)
+    assert "result" not in result.missing and "result" in [f.section for f in result.unclear]
+    assert result.points[0].rule == "unclear_result"
 
 
 def test_labeller_accuracy_does_not_regress(bank: Bank) -> None:
