@@ -52,6 +52,7 @@ def test_search_lists_the_questions_that_ask_about_it_first(window: MainWindow, 
     qtbot.keyClicks(window.questions.search, "tight deadline")
     ids = window.questions.visible_ids()
     assert ids[:2] == ["q09", "q18"]
+    assert window.questions.current_id() == "q09"  # the best match is the one Ctrl+Enter practises
     window.questions.search.clear()
     assert window.questions.visible_ids()[:3] == ["q01", "q02", "q03"]  # back to the bank's order
 

@@ -189,6 +189,10 @@ class QuestionList(QWidget):
     def _on_search(self, text: str) -> None:
         self._proxy.set_search(text)
         self._after_filter()
+        if text.strip() and self._proxy.rowCount():
+            # The best match is the one Ctrl+Enter practises: a question chosen while typing the first
+            # word ("tight") stayed chosen below the ones that match both ("tight deadline").
+            self.view.setCurrentIndex(self._proxy.index(0, 0))
 
     def _on_principle(self, _row: int) -> None:
         self._proxy.set_principle(str(self.principle.currentData() or ALL_PRINCIPLES))

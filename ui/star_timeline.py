@@ -95,8 +95,9 @@ class StarTimeline(QWidget):
             tx = x0 + self.target * scale
             p.setPen(QColor("#dc2626"))
             p.drawLine(int(tx), 0, int(tx), len(self.bars) * self.ROW)
+            label_x = min(tx - 60, self.width() - 120)  # at the right edge it read "target 2"
             p.drawText(
-                QRectF(tx - 60, len(self.bars) * self.ROW, 120, 18),
+                QRectF(label_x, len(self.bars) * self.ROW, 120, 18),
                 Qt.AlignmentFlag.AlignCenter,
                 self.tr("target {0}").format(clock(self.target)),
             )

@@ -224,11 +224,11 @@ class SectionsChart:
         n = len(shares)
         # The dashed lines explained on the chart itself (a legend entry was cut to "Aim (…").
         steps = zip(("situation", "task", "action"), self.aim, strict=True)
-        edges = ", ".join(f"{SECTION_TITLES[s]} to {edge:.0f} %" for s, (_, edge) in steps)
+        edges = " · ".join(f"{SECTION_TITLES[s][0]} {edge:.0f}" for s, (_, edge) in steps)
         self.chart.setTitle(
             (f"STAR sections — last {n}" if n > 1 else "STAR sections")
-            + f"<br><span style='font-weight:normal'>dashed, the aim: {edges}</span>"
-        )
+            + f"<br><span style='font-weight:normal'>aim, dashed: {edges} %</span>"
+        )  # "S 20 · T 30 · A 75 %": the full names were cut off in a third of an 1100-pixel window
         for s, bar in self.sets.items():
             bar.remove(0, bar.count())
             bar.append([row[s] for row in shares])

@@ -131,9 +131,9 @@ _DIGITS = r"\d[\d,]*(?:\.\d+)?"
 _NUM = rf"(?:{_DIGITS}(?: (?:hundred|thousand|million|billion))?|(?:a )?{_W}(?:[ ](?:and )?{_W})*(?: and a half)?)"
 _UNIT_TIME = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|shifts?|quarters?)"
 _QUANTITY_KINDS = (
-    # story time, not a result: "two weeks later", "three years ago", "one day"
+    # story time, not a result: "two weeks later", "three years ago", "after three weeks", "one day"
     # and a time of day tells when, not how much: "8 a.m." ("8" "a" ".m." from Whisper), "6:30 pm"
-    ("skip", rf"{_NUM} {_UNIT_TIME} (?:ago|later|earlier|before|after|old|into)\b|one (?:day|time|morning|afternoon|evening|night)\b|(?:\d{{1,2}}(?:[:.]\d\d)?|{_W}) ?(?:[ap] ?\.? ?m\b\.?|o'?clock\b)"),
+    ("skip", rf"{_NUM} {_UNIT_TIME} (?:ago|later|earlier|before|after|old|into)\b|(?<=after )(?:about |around )?{_NUM} {_UNIT_TIME}\b|one (?:day|time|morning|afternoon|evening|night)\b|(?:\d{{1,2}}(?:[:.]\d\d)?|{_W}) ?(?:[ap] ?\.? ?m\b\.?|o'?clock\b)"),
     ("percent", rf"{_NUM} ?(?:%|percent\b|per cent\b|percentage points?\b)"),
     ("money", rf"[$£€] ?{_NUM}(?: ?(?:k|m|bn)\b)?|{_NUM} ?(?:k |m |bn )?(?:dollars|pounds|euros|bucks|quid)\b|{_DIGITS} ?(?:k|bn)\b"),
     ("multiple", rf"{_NUM} (?:times|fold)\b|{_DIGITS}x\b|double(?! ?check)[a-z]*|tripl[a-z]*|quadrupl[a-z]*|halv[a-z]*|twice|half|(?:a|one|two|three) (?:third|quarter|fifth|tenth)s?"),
@@ -538,7 +538,7 @@ def _quantities(t: _Text, sentences: Sequence[Sentence]) -> list[Evidence]:
                 if (
                     kind is None
                     or kind == "skip"
-                    or (kind == "number" and (found == "one" or _YEAR.fullmatch(found)))
+                    or (kind == "number" and (found.removeprefix("a ") == "one" or _YEAR.fullmatch(found)))
                 ):
                     continue
                 i, j = t.span(m.start(), m.end())
