@@ -302,3 +302,34 @@ def test_praise_quotes_the_most_telling_quantity(bank: Bank) -> None:
     result = analyze(sent.from_text(text, lines=True), bank, None)
     praise = [g for g in result.went_well if g.startswith("Quantified result")]
     assert praise and "40 percent" in praise[0]
+
+
+def test_a_section_the_app_is_unsure_of_is_not_praised_as_there(bank: Bank) -> None:
+    """Walk-through: "Your result was not clear" beside "Situation, Task, Action and Result were all there"."""
+    q = bank.by_id("q35")
+    went_on = [t for t, lab in answer_sentences(q) if lab != "result"]
+    result = analyze(sent.from_text("\n".join(went_on), lines=True), bank, q)
+    assert "result" in [f.section for f in result.unclear]
+    assert not any("Result were" in g or "Result and" in g for g in result.went_well)
+
+
+def test_no_praise_for_a_lesson_the_app_is_unsure_of() -> None:
+    """Walk-through: "Your reflection was not clear" beside "You closed with what you learned"."""
+    from app.analysis.delivery import measure_delivery
+    from app.analysis.feedback import feedback
+    from app.analysis.model import Sentence
+    from app.analysis.sections import SectionFinding
+    from app.analysis.timing import measure_timing
+
+    told = [("situation", "I ran the front desk."), ("task", "I had to cut no-shows."),
+            ("action", "I set up text reminders."), ("result", "No-shows fell to four a week."),
+            ("reflection", "Small reminders, big wins.")]  # fmt: skip
+    sentences = [Sentence(t, 5.0 * i, 5.0 * i + 4, (), lab) for i, (lab, t) in enumerate(told)]  # type: ignore[arg-type]
+    findings = [SectionFinding(lab, "present") for lab, _ in told[:4]]
+    findings.append(SectionFinding("reflection", "unclear", 4, 0.5))
+    delivery = measure_delivery(sentences)
+    assert delivery.lesson_stated
+    points, good = feedback(sentences, findings, [], measure_timing(sentences), delivery)
+    assert "unclear_reflection" in [p.rule for p in points]
+    assert "You closed with what you learned." not in good
+    assert "Situation, Task, Action and Result were all there." in good

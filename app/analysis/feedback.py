@@ -132,7 +132,6 @@ def feedback(
 
     # 1. Structure: a missing Result or Action hurts most, then Situation, Task, reflection. A section
     # the app is unsure of is said as such, with the sentence that comes closest.
-    missing = [f.section for f in findings if f.state == "missing"]
     state = {f.section: f for f in findings}
     for section in ("result", "action", "situation", "task", "reflection"):
         finding = state.get(section)
@@ -253,7 +252,8 @@ def feedback(
         )
     elif delivery.action_i_count:
         good.append("You said what you did yourself (\u201cI\u201d in the action).")
-    if "reflection" not in missing and delivery.lesson_stated:
+    sure_of_lesson = "reflection" not in state or state["reflection"].state == "present"
+    if sure_of_lesson and delivery.lesson_stated:  # never beside "your reflection was not clear"
         good.append("You closed with what you learned.")
 
     # 5. Delivery.
@@ -324,7 +324,9 @@ def feedback(
         )
     if all(f.state == "present" for f in findings):
         good.insert(0, "All of Situation, Task, Action, Result and a reflection were there.")
-    elif all(s not in missing for s in STAR[:4]):
+    elif all(state[s].state == "present" for s in STAR[:4] if s in state):
+        # Only sections the app is sure of: "Result were all there" beside "your result was not
+        # clear" contradicted itself.
         good.insert(0, "Situation, Task, Action and Result were all there.")
     points.sort(key=lambda p: PRIORITY[p.rule])
     said: set[str] = set()
