@@ -79,14 +79,22 @@ def _find_device(device_id: str) -> QAudioDevice | None:
 
 
 class _Converter:
-    """Device format -> 16 kHz mono int16, for devices that refuse to deliver that directly."""
+    """Device format -> 16 kHz mono int16, for devices that refuse to deliver that directly.
+
+    The rate is changed by libsoxr (python-soxr), streamed chunk by chunk: our own averaging and
+    interpolation let a 10 kHz tone from a 44.1 kHz device through as a 6 kHz one only 1.5 dB down."""
 
     def __init__(self, fmt: QAudioFormat) -> None:
+        import soxr
+
         self.rate = fmt.sampleRate()
         self.channels = max(1, fmt.channelCount())
         self.kind = fmt.sampleFormat()
-        self._carry = np.zeros(0, dtype=np.float32)
-        self._pos = 0.0
+        self._stream = (
+            soxr.ResampleStream(self.rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ")
+            if self.rate != SAMPLE_RATE
+            else None
+        )
 
     def __call__(self, data: bytes) -> npt.NDArray[np.int16]:
         SF = QAudioFormat.SampleFormat
@@ -104,23 +112,17 @@ class _Converter:
         return np.clip(np.round(x * 32767.0), -32768, 32767).astype(np.int16)
 
     def _resample(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        if self.rate == SAMPLE_RATE:
+        if self._stream is None:
             return x
-        buf = np.concatenate([self._carry, x])
-        if self.rate % SAMPLE_RATE == 0:  # integer ratio: average each group (a crude low-pass)
-            k = self.rate // SAMPLE_RATE
-            n = len(buf) // k
-            self._carry = buf[n * k :]
-            out: npt.NDArray[np.float32] = buf[: n * k].reshape(n, k).mean(axis=1).astype(np.float32)
-            return out
-        step = self.rate / SAMPLE_RATE
-        times = np.arange(self._pos, len(buf) - 1, step)
-        out = np.interp(times, np.arange(len(buf)), buf).astype(np.float32)
-        next_pos = self._pos + len(times) * step
-        keep = int(next_pos)
-        self._carry = buf[keep:]
-        self._pos = next_pos - keep
+        out: npt.NDArray[np.float32] = self._stream.resample_chunk(x)
         return out
+
+    def flush(self) -> npt.NDArray[np.int16]:
+        """The last few milliseconds the resampler still holds, at the end of a take."""
+        if self._stream is None:
+            return np.zeros(0, dtype=np.int16)
+        x: npt.NDArray[np.float32] = self._stream.resample_chunk(np.zeros(0, dtype=np.float32), last=True)
+        return np.clip(np.round(x * 32767.0), -32768, 32767).astype(np.int16)
 
 
 class _CaptureWorker(QObject):
@@ -310,6 +312,13 @@ class _CaptureWorker(QObject):
             return
         if self._io is not None and not error:
             self._read()  # what is still in the device buffer belongs to the answer
+            if self._writer is not None and self._convert is not None:
+                try:
+                    self._writer.write(self._convert.flush())
+                except OSError as e:  # the disk is full: what was written is kept
+                    log.warning(
+                        "the last milliseconds of %s were not written: %s", self._writer.partial_path, e
+                    )
         self._teardown()
         writer, self._writer = self._writer, None
         if writer is None:
