@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app import paths
+from app.analysis.timing import clock
 from app.fileio import atomic_write_text
 from app.questions import BankError, import_markdown, load_bank, load_bank_or_builtin
 from app.speech.transcript import SpeechError
@@ -168,7 +169,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
         when = datetime.fromisoformat(r.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
         question = f"{r.question_id} {r.question_text}".strip()
         question = question if len(question) <= 32 else question[:31] + "…"
-        length = f"{int(r.total_s // 60)}:{int(r.total_s % 60):02d}"
+        length = clock(r.total_s)
         wpm = "-" if r.wpm is None else f"{r.wpm:.0f}"
         fillers = "-" if r.fillers_per_min is None else f"{r.fillers_per_min:.1f}"
         print(

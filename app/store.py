@@ -1011,7 +1011,9 @@ class Store:
 
 
 def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+    from app.analysis.timing import clock
+
+    return clock(seconds)
 
 
 def _num(x: float | None) -> str:

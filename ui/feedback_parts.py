@@ -13,7 +13,8 @@ from app.analysis.analyze import Analysis
 from app.analysis.feedback import Point
 from app.analysis.model import STAR, Sentence
 from app.analysis.progress import Progress
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock, tint
+from app.analysis.timing import clock
+from ui.star_style import SECTION_COLORS, SECTION_TITLES, tint
 
 
 def _tr(text: str) -> str:

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, from_record
+from app.analysis.timing import clock
 from app.questions import Bank
 from app.store import RECOVERED, AttemptSummary, Store, StoreError
-from ui.star_style import clock
 
 COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")
 # Rows filled per page: 5,000 rows took ~110 ms to fill and size; a page of 200 opens the screen at once,

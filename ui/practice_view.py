@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analysis.timing import clock
 from app.practice import Phase, PracticeSession
 from app.speech.transcript import Transcript
-from ui.star_style import clock
 
 STATUS = {
     Phase.ASKING: "Listen to the question…",

@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from app.analysis.timing import clock
 from app.questions import PRINCIPLES, Bank, Question
-from ui.star_style import clock
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PRINCIPLES_ROLE = Qt.ItemDataRole.UserRole + 2

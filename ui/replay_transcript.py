@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from app.analysis.model import Sentence
 from app.analysis.sentences import attached
+from app.analysis.timing import clock
 from ui.relabel import FOCUS_MARK
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock, tint
+from ui.star_style import SECTION_COLORS, SECTION_TITLES, tint
 
 Span = tuple[int, int]  # character positions in the document, [start, end)
 

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from app.analysis.analyze import Analysis
 from app.analysis.model import Label
+from app.analysis.timing import clock
 from app.speech.playback import Player
 from ui.feedback_parts import SidePanel, legend_html, summary_html
 from ui.relabel import RelabelFilter, focus_sentence
 from ui.replay_compare import CompareView
 from ui.replay_transcript import ReplayTranscript
-from ui.star_style import clock
 
 __all__ = ["CompareView", "ReplayView"]
 

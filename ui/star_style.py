@@ -33,9 +33,3 @@ def tint(section: str, palette: QPalette, amount: float = 0.16) -> str:
         round(base.blue() + (col.blue() - base.blue()) * amount),
     )
     return mix.name()
-
-
-def clock(seconds: float) -> str:
-    """m:ss, the way every screen shows a length or a moment."""
-    seconds = max(0.0, seconds)
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"

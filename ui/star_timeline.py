@@ -11,7 +11,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, clock
+from app.analysis.timing import clock
+from ui.star_style import SECTION_COLORS, SECTION_TITLES
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analysis.timing import clock
 from app.questions import Bank
 from app.store import AttemptSummary, QuestionStats, Store
-from ui.star_style import clock
 from ui.stats_charts import LengthChart, PaceChart, SectionsChart
 from ui.stats_data import Summary, relative, section_shares, series, summarize, waited_longest
 

@@ -15,7 +15,7 @@ from typing import Any
 from app.analysis.delivery import Delivery
 from app.analysis.model import STAR, Sentence
 from app.analysis.sections import SectionFinding
-from app.analysis.timing import ACTION_GUIDE_MIN, SETUP_GUIDE_MAX, Timing
+from app.analysis.timing import ACTION_GUIDE_MIN, SETUP_GUIDE_MAX, Timing, clock
 
 # At most three points, one per topic, the most important first: an 11-second answer got five, two of
 # them about its missing action, and its length came third.
@@ -93,8 +93,7 @@ class Point:
         }
 
 
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+_clock = clock
 
 
 def _quote(text: str, limit: int = 90) -> str:

@@ -29,6 +29,12 @@ ACTION_GUIDE_MIN = 0.40
 DEFAULT_TARGET_S = 120
 
 
+def clock(seconds: float) -> str:
+    """m:ss, the one way the app writes a length or a moment (screens, feedback, exports, CLI)."""
+    seconds = max(0.0, seconds)
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
 @dataclass(frozen=True)
 class SectionTiming:
     present: bool

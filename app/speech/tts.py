@@ -522,34 +522,3 @@ class Speaker(QObject):
                 _EngineInfo(False, self.tr("Speech was stopped because the app is closing."))
             )
         return bool(stopped)
-
-
-_APP: list[QCoreApplication] = []  # kept alive for the process when we had to make one
-
-
-def measure_first_audio_ms(text: str, cache_dir: Path) -> dict[str, float]:
-    """Request → WAV ready, cold (nothing cached, engine already running) and cached, in ms.
-
-    For `main.py bench`; creates a QCoreApplication if there is none (the speech thread needs Qt).
-    """
-    if QCoreApplication.instance() is None:
-        _APP.append(QCoreApplication([]))
-    speaker = Speaker(cache_dir)
-    try:
-        start = time.perf_counter()
-        if not speaker.available():
-            raise TtsError(speaker.reason())
-        engine_ms = (time.perf_counter() - start) * 1000
-        speaker.synthesize_blocking(text)
-        cold = speaker.last_latency
-        speaker.synthesize_blocking(text)
-        cached = speaker.last_latency
-        if cold is None or cached is None or cold.cached or not cached.cached:
-            raise TtsError(f"the cache did not behave: {cold}, {cached}")
-        return {
-            "tts_first_audio_ms_cold": round(cold.ms, 1),
-            "tts_first_audio_ms_cached": round(cached.ms, 2),
-            "tts_engine_start_ms": round(engine_ms, 1),
-        }
-    finally:
-        speaker.shutdown()
