@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 DB_NAME = "history.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
-STAR_LABELS = STAR
 SECTION_NAMES: dict[str, str] = {label: label.title() for label in LABELS}
 
 _INSERT_ATTEMPT = (
@@ -394,7 +393,7 @@ def attempt_row(result: PracticeResult, started_at: datetime, origin: str = PRAC
             _analysis_columns(analysis)
             if analysis is not None
             else {
-                "missing": json.dumps(list(STAR_LABELS)),
+                "missing": json.dumps(list(STAR)),
                 "section_seconds": "{}",
                 "analysis": None,
                 "record": None,
@@ -962,7 +961,7 @@ class Store:
             "we_count",
             "quantified",
             "missing",
-            *(f"{label}_s" for label in STAR_LABELS),
+            *(f"{label}_s" for label in STAR),
             "audio_path",
             "transcript",
         ]
@@ -977,7 +976,7 @@ class Store:
                 d = s.to_json()
                 d["missing"] = " ".join(s.missing)
                 d["quantified"] = int(s.quantified)
-                for label in STAR_LABELS:
+                for label in STAR:
                     d[f"{label}_s"] = s.section_seconds.get(label, 0.0)
                 d["transcript"] = (said.get(s.id) or "").strip()
                 w.writerow([cell(d[c]) for c in columns])

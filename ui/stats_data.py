@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from app.analysis.model import LABELS, Label
 from app.analysis.timing import RECOMMENDED_SPLIT
 from app.store import AttemptSummary, QuestionStats
 
-SECTIONS = ("situation", "task", "action", "result", "reflection", "other")
+SECTIONS: tuple[Label, ...] = LABELS
 # What a strong answer spends on each section, in percent (app/analysis/timing.py says why).
-RECOMMENDED = {s: 100.0 * next((v for k, v in RECOMMENDED_SPLIT.items() if k == s), 0.0) for s in SECTIONS}
+RECOMMENDED = {s: 100.0 * RECOMMENDED_SPLIT.get(s, 0.0) for s in SECTIONS}
 PER_ATTEMPT_MAX = 60  # more attempts than this are plotted as daily means (a few hundred at most)
 # Fewer days than this are plotted by attempt number: four attempts over two days drew a vertical line
 # over the dates "29 Nov 30 Nov 30 Nov 30 Nov".
@@ -124,10 +125,10 @@ def series(attempts: Sequence[AttemptSummary], max_points: int = PER_ATTEMPT_MAX
 
 def section_shares(attempts: Sequence[AttemptSummary], n: int = 20) -> list[dict[str, float]]:
     """Percent of each section in the newest `n` attempts, oldest of them first."""
-    out = []
+    out: list[dict[str, float]] = []
     for a in reversed(attempts[:n]):
         total = sum(a.section_seconds.values()) or 1.0
-        out.append({s: 100.0 * a.section_seconds.get(s, 0.0) / total for s in SECTIONS})
+        out.append({str(s): 100.0 * a.section_seconds.get(s, 0.0) / total for s in SECTIONS})
     return out
 
 

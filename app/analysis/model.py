@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from app.questions import SECTION_KEYS, SectionKey
 from app.speech.transcript import Word
 
-Label = Literal["situation", "task", "action", "result", "reflection", "other"]
-STAR: tuple[Label, ...] = ("situation", "task", "action", "result", "reflection")
+# The five STAR sections are the bank's (app/questions.py); a sentence may also be "other".
+Label = Literal[SectionKey, "other"]
+STAR: tuple[Label, ...] = SECTION_KEYS
 LABELS: tuple[Label, ...] = (*STAR, "other")
 
 
