@@ -27,8 +27,7 @@ from app.speech.audio import Samples, decode_audio
 from app.speech.capture import RecordingResult
 from app.speech.fillers import listen_for_fillers
 from app.speech.session import AnswerResult, AnswerSession
-from app.speech.streaming import SegmentTranscriber
-from app.speech.transcript import Transcript
+from app.speech.transcript import Transcriber, Transcript
 from app.tasks import run_task
 
 log = logging.getLogger(__name__)
@@ -81,7 +80,7 @@ class PracticeSession(QObject):
     def __init__(
         self,
         bank: Bank,
-        engine: SegmentTranscriber,
+        engine: Transcriber,
         reader: QuestionReader | None,
         settings: Settings,
         recordings_dir: Path,

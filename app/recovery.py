@@ -19,8 +19,7 @@ from app.practice import PracticeResult
 from app.questions import Bank, Question
 from app.speech.audio import SAMPLE_RATE, decode_audio
 from app.speech.capture import RecordingResult
-from app.speech.streaming import SegmentTranscriber
-from app.speech.transcript import SpeechError
+from app.speech.transcript import SpeechError, Transcriber
 from app.store import RECOVERED, Store
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ def question_of(path: Path, bank: Bank) -> Question | None:
 
 
 def transcribe_recordings(
-    paths: list[Path], engine: SegmentTranscriber, bank: Bank, target_seconds: float
+    paths: list[Path], engine: Transcriber, bank: Bank, target_seconds: float
 ) -> tuple[list[Recovered], list[str]]:
     """Slow (the model runs): call off the GUI thread. Returns what could be analysed, and a line for
     each recording that could not (left in place, to be tried again)."""

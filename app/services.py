@@ -25,15 +25,14 @@ from app.recovery import Recovered, notice, save_recovered, transcribe_recording
 from app.settings import Settings
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
-from app.speech.streaming import SegmentTranscriber
 from app.speech.transcribe import make_transcriber
-from app.speech.transcript import SpeechError
+from app.speech.transcript import SpeechError, Transcriber
 from app.speech.tts import Speaker
 from app.store import Store, StoreError
 from app.tasks import run_task
 
 
-def _transcriber(settings: Settings) -> tuple[SegmentTranscriber, list[str]]:
+def _transcriber(settings: Settings) -> tuple[Transcriber, list[str]]:
     """The engine and model in the settings, or the bundled Whisper model, saying why."""
     # A model applies to Whisper only; the saved one is kept for when Whisper is chosen again.
     model = (settings.model or None) if settings.engine == "whisper" else None

@@ -31,24 +31,12 @@ from app.analysis.analyze import Analysis, analyze, from_record
 from app.analysis.timing import clock
 from app.questions import Bank
 from app.store import RECOVERED, AttemptSummary, Store, StoreError
+from ui.sorted_item import SortedItem
 
 COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")
 # Rows filled per page: 5,000 rows took ~110 ms to fill and size; a page of 200 opens the screen at once,
 # and "Show older" (or scrolling to the end) brings the next.
 PAGE = 200
-
-
-class _Number(QTableWidgetItem):
-    """Sorts by value, shows formatted text."""
-
-    def __init__(self, text: str, value: float) -> None:
-        super().__init__(text)
-        self.setData(Qt.ItemDataRole.UserRole + 1, value)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine = self.data(Qt.ItemDataRole.UserRole + 1)
-        theirs = other.data(Qt.ItemDataRole.UserRole + 1)
-        return float(mine or 0) < float(theirs or 0)
 
 
 class HistoryView(QWidget):
@@ -150,9 +138,9 @@ class HistoryView(QWidget):
             cells = [
                 QTableWidgetItem(when),
                 QTableWidgetItem(question),
-                _Number(clock(a.total_s), a.total_s),
-                _Number(f"{a.wpm:.0f}" if a.wpm else "—", a.wpm or 0),
-                _Number(
+                SortedItem(clock(a.total_s), a.total_s),
+                SortedItem(f"{a.wpm:.0f}" if a.wpm else "—", a.wpm or 0),
+                SortedItem(
                     f"{a.fillers_per_min:.1f}" if a.fillers_per_min is not None else "—",
                     a.fillers_per_min or 0,
                 ),

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.analysis.timing import clock
 from app.questions import Bank
 from app.store import AttemptSummary, QuestionStats, Store
+from ui.sorted_item import SortedItem
 from ui.stats_charts import LengthChart, PaceChart, SectionsChart
 from ui.stats_data import Summary, relative, section_shares, series, summarize, waited_longest
 
@@ -45,24 +46,12 @@ FIGURES = {
     "complete": "Complete STAR answers",
 }
 RECENT = 20
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _plain_tip(text: str) -> str:
     """A tooltip showing `text` as it is: Qt shows one that looks like HTML as HTML, and question text
     comes from a bank the user imported (a '<b>' in it must be shown, not obeyed)."""
     return QtGui.Qt.convertFromPlainText(text)
-
-
-class _Sorted(QTableWidgetItem):
-    """Shows formatted text, sorts by a number kept beside it."""
-
-    def __init__(self, text: str, key: float) -> None:
-        super().__init__(text)
-        self.setData(SORT_ROLE, key)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        return float(self.data(SORT_ROLE) or 0) < float(other.data(SORT_ROLE) or 0)
 
 
 def _missing(labels: tuple[str, ...]) -> str:
@@ -238,22 +227,22 @@ class StatsView(QWidget):
             if st is None:
                 cells = [
                     name,
-                    _Sorted("0", 0),
-                    _Sorted(self.tr("never"), 0),
-                    _Sorted("—", -1),
-                    _Sorted("—", -1),
+                    SortedItem("0", 0),
+                    SortedItem(self.tr("never"), 0),
+                    SortedItem("—", -1),
+                    SortedItem("—", -1),
                     QTableWidgetItem("—"),
                 ]
             else:
                 last = datetime.fromisoformat(st.last_at)
-                when = _Sorted(relative(last, now), last.timestamp())
+                when = SortedItem(relative(last, now), last.timestamp())
                 when.setToolTip(last.astimezone().strftime("%Y-%m-%d %H:%M"))
                 cells = [
                     name,
-                    _Sorted(str(st.attempts), st.attempts),
+                    SortedItem(str(st.attempts), st.attempts),
                     when,
-                    _Sorted(clock(st.last_total_s), st.last_total_s),
-                    _Sorted("—" if st.mean_wpm is None else f"{st.mean_wpm:.0f}", st.mean_wpm or -1),
+                    SortedItem(clock(st.last_total_s), st.last_total_s),
+                    SortedItem("—" if st.mean_wpm is None else f"{st.mean_wpm:.0f}", st.mean_wpm or -1),
                     QTableWidgetItem(_missing(st.last_missing)),
                 ]
             for c, item in enumerate(cells):

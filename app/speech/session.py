@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.speech.capture import Recorder, RecordingResult
-from app.speech.streaming import SegmentTranscriber, StreamingTranscriber
-from app.speech.transcript import Transcript
+from app.speech.streaming import StreamingTranscriber
+from app.speech.transcript import Transcriber, Transcript
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class AnswerSession(QObject):
     finished = Signal(object)  # AnswerResult, or None when nothing was kept (Escape, no microphone)
     model_ready = Signal()
 
-    def __init__(self, engine: SegmentTranscriber, parent: QObject | None = None) -> None:
+    def __init__(self, engine: Transcriber, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.recorder = Recorder(self)
         self.streaming = StreamingTranscriber(engine, self)

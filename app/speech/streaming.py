@@ -9,27 +9,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.speech.audio import SAMPLE_RATE
-from app.speech.transcript import SpeechError, Transcript, Word
+from app.speech.transcript import SpeechError, Transcriber, Transcript, Word
 
 log = logging.getLogger(__name__)
 Samples = npt.NDArray[np.float32]
 
 FRAME = 480  # 30 ms at 16 kHz
-
-
-class SegmentTranscriber(Protocol):
-    """What streaming needs of an engine (app.speech.transcribe provides it)."""
-
-    def load(self) -> None: ...
-
-    def transcribe(self, samples: Samples, offset: float = 0.0) -> Transcript: ...
 
 
 @dataclass(frozen=True)
@@ -132,7 +123,7 @@ class _Worker(QObject):
     done = Signal(int, object)  # job number, Transcript
     failed = Signal(int, str)  # job number (-1: loading), message
 
-    def __init__(self, engine: SegmentTranscriber) -> None:
+    def __init__(self, engine: Transcriber) -> None:
         super().__init__()
         self.engine = engine
 
@@ -170,7 +161,7 @@ class StreamingTranscriber(QObject):
     _load = Signal()
     _run = Signal(int, object)
 
-    def __init__(self, engine: SegmentTranscriber, parent: QObject | None = None, **segmenter: float) -> None:
+    def __init__(self, engine: Transcriber, parent: QObject | None = None, **segmenter: float) -> None:
         super().__init__(parent)
         self._segmenter_args = segmenter
         self._thread = QThread()

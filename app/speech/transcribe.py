@@ -20,14 +20,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from app import paths
 from app.fileio import atomic_write_text
 from app.speech.audio import SAMPLE_RATE, Samples
-from app.speech.transcript import SpeechError, Transcript, Word, not_english_note
+from app.speech.transcript import SpeechError, Transcriber, Transcript, Word, not_english_note
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -84,20 +84,6 @@ _SPHINX_NOT_WORD = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
 _SPHINX_ALTERNATE = re.compile(r"\(\d+\)$")
 
 DownloadProgress = Callable[[int, int | None], None]  # bytes so far, total bytes if known
-
-
-class Transcriber(Protocol):
-    """What the app needs from a speech engine; `load` is separate so it can run off the GUI thread."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def model_name(self) -> str: ...
-
-    def load(self) -> None: ...
-
-    def transcribe(self, samples: Samples, offset: float = 0.0) -> Transcript: ...
 
 
 # ---------------------------------------------------------------------------------------------

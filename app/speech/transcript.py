@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 # How a stretch judged not English is marked (app.speech.transcribe decides; see ENGLISH_CHECK there).
 NOT_ENGLISH = "not English"
@@ -91,3 +94,18 @@ def _times(start: object, end: object, word: str) -> tuple[float, float]:
 
 class SpeechError(Exception):
     """A speech component failed in a way the user must hear about; the message says what to do."""
+
+
+class Transcriber(Protocol):
+    """What the app needs of a speech engine (Whisper, Sphinx): `load` is separate so that it can run
+    off the GUI thread; `transcribe` takes 16 kHz mono float32 samples, `offset` seconds into the take."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def model_name(self) -> str: ...
+
+    def load(self) -> None: ...
+
+    def transcribe(self, samples: npt.NDArray[np.float32], offset: float = 0.0) -> Transcript: ...
