@@ -31,3 +31,23 @@ def test_a_named_section_is_read_from_its_label() -> None:
 def test_tense_modality_and_habit() -> None:
     assert {"modal", "habit"} <= _on("Now I would always check the keys first.")
     assert "past_verbs" in _on("We shipped it and it held.")
+
+
+def test_the_shipped_verb_forms_are_lemminflects() -> None:
+    """The app reads resources/verb_forms.tsv.xz instead of holding lemminflect's 50 MB of tables;
+    the file must say what the library says (scripts/make_verb_forms.py makes it again)."""
+    import random
+
+    from lemminflect import getAllInflections, getAllLemmas
+
+    from app.analysis.grammar import _forms, _table
+
+    def theirs(word: str) -> frozenset[str]:
+        tags = set()
+        for lemma in getAllLemmas(word).get("VERB", ()):
+            tags |= {t for t, spelled in getAllInflections(lemma, "VERB").items() if word in spelled}
+        return frozenset(tags)
+
+    words = sorted(_table())
+    sample = [*random.Random(0).sample(words, 400), "called", "fix", "peak", "wrote", "told", "cert", "the"]
+    assert {w: _forms(w) for w in sample} == {w: theirs(w) for w in sample}

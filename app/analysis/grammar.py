@@ -2,8 +2,8 @@
 
 Terse and spoken answers drop the subject: "Called the engineer." is an action, "Fix the no-shows." a
 task, "Peak season, regional centre." a situation, "Ask early, offer something back." a lesson. Which
-word is a verb in which form comes from lemminflect's English lexicon (a kept library, 1 MB), not from
-lists of our own.
+word is a verb in which form comes from lemminflect's English lexicon (a kept library), extracted once
+into resources/verb_forms.tsv.xz (scripts/make_verb_forms.py), not from lists of our own.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -82,17 +83,27 @@ FEATURES = (
 )
 
 
-@functools.lru_cache(maxsize=65536)
+def verb_forms_path() -> Path:
+    return Path(__file__).resolve().parent.parent.parent / "resources" / "verb_forms.tsv.xz"
+
+
+@functools.cache
+def _table() -> dict[str, frozenset[str]]:
+    """Word -> the verb tags it can be, made from lemminflect by scripts/make_verb_forms.py: the
+    library itself holds 50 MB of tables once asked (practice was ready 0.5 s later and recording
+    took 45 MB more); its answers for all 69,000 words fit in 57 KB."""
+    import lzma
+
+    table: dict[str, frozenset[str]] = {}
+    for line in lzma.decompress(verb_forms_path().read_bytes()).decode("utf-8").splitlines():
+        word, _, tags = line.partition("\t")
+        table[word] = frozenset(tags.split(","))
+    return table
+
+
 def _forms(word: str) -> frozenset[str]:
     """The verb tags (VB, VBD, VBN, VBG, VBZ, VBP) that `word` can be."""
-    from lemminflect import getAllInflections, getAllLemmas
-
-    tags: set[str] = set()
-    for lemma in getAllLemmas(word).get("VERB", ()):
-        for tag, forms in getAllInflections(lemma, "VERB").items():
-            if word in forms:
-                tags.add(tag)
-    return frozenset(tags)
+    return _table().get(word, frozenset())
 
 
 @functools.lru_cache(maxsize=16384)

@@ -22,18 +22,17 @@ def model_key(stories: Sequence[Story], costs: DecoderCosts) -> str:
     variants, decoder, settings), the decoder costs and the library, so that a changed model is never
     loaded from an old cache."""
     import hashlib
-    from importlib.metadata import version
 
     import sklearn
 
     from app.analysis import decode, encoder, grammar, star
     from app.analysis import stories as stories_module
 
-    libraries = f"{sklearn.__version__}|{version('lemminflect')}"
-    digest = hashlib.sha256(f"{libraries}|{costs}|{encoder.WEIGHTS_SHA256}".encode())
+    digest = hashlib.sha256(f"{sklearn.__version__}|{costs}|{encoder.WEIGHTS_SHA256}".encode())
     modules = (star, stories_module, decode, encoder, grammar)
     for module_file in (m.__file__ for m in modules if m.__file__):
         digest.update(Path(module_file).read_bytes())
+    digest.update(grammar.verb_forms_path().read_bytes())
     for s in stories:
         digest.update(repr((s.texts, s.labels, s.group, s.place)).encode())
     return digest.hexdigest()[:20]
