@@ -38,6 +38,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from app import paths, salvage
 from app.analysis.model import LABELS, STAR
+from app.analysis.timing import clock
 from app.speech.transcript import Transcript
 from app.speech.wavfile import PARTIAL_SUFFIX
 
@@ -893,13 +894,13 @@ class Store:
         rec = self.attempt(attempt_id)
         s, a = rec.summary, rec.analysis or {}
         when = datetime.fromisoformat(s.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
-        target = f" (target {_clock(s.target_s)})" if s.target_s else ""
+        target = f" (target {clock(s.target_s)})" if s.target_s else ""
         lines = [
             f"# {s.question_text or s.question_id}",
             "",
             f"- Question: {s.question_id}",
             f"- Date: {when}",
-            f"- Length: {_clock(s.total_s)}{target}",
+            f"- Length: {clock(s.total_s)}{target}",
             f"- Pace: {_num(s.wpm)} words per minute; fillers: {_num(s.fillers_per_min)} per minute",
             f"- Missing: {', '.join(SECTION_NAMES.get(m, m) for m in s.missing) or 'nothing'}",
             f"- Engine: {s.engine} {s.model}".rstrip(),
@@ -915,7 +916,7 @@ class Store:
                 if label != current:
                     if current is not None:
                         lines.append("")
-                    lines.append(f"**{SECTION_NAMES.get(label, label)}** ({_clock(float(sent['start']))})")
+                    lines.append(f"**{SECTION_NAMES.get(label, label)}** ({clock(float(sent['start']))})")
                     current = label
                 lines.append(str(sent["text"]))
         else:
@@ -928,7 +929,7 @@ class Store:
                 )
         lines += ["", "## Feedback", ""]
         for p in a.get("feedback") or []:
-            at = f" (at {_clock(float(p['at']))})" if p.get("at") is not None else ""
+            at = f" (at {clock(float(p['at']))})" if p.get("at") is not None else ""
             lines.append(f"- {p['message']}{at}")
         went_well = (a.get("metrics") or {}).get("went_well") or []
         if went_well:
@@ -1007,12 +1008,6 @@ class Store:
 
         _atomic_stream(path, write)
         return len(ids)
-
-
-def _clock(seconds: float) -> str:
-    from app.analysis.timing import clock
-
-    return clock(seconds)
 
 
 def _num(x: float | None) -> str:

@@ -114,22 +114,23 @@ class FeedbackView(QWidget):
             return None
         analysis = with_hesitations(shown.analysis, refined.analysis.hesitations, shown.question)
         self.result = replace(shown, analysis=analysis)
-        bars = [area.verticalScrollBar() for area in (self.transcript, self.side)]
-        at = [bar.value() for bar in bars]
-        self._show_analysis(analysis)
-        for bar, value in zip(bars, at, strict=True):
-            bar.setValue(value)
+        self._redraw_in_place(analysis)
         return analysis
 
     def show_corrected(self, result: PracticeResult, sentence: int) -> None:
         """The same answer after a corrected label: everything follows, the place in the text stays."""
         self.result = result
         assert result.analysis is not None
-        bar = self.transcript.verticalScrollBar()
-        at = bar.value()
-        self._show_analysis(result.analysis)
-        bar.setValue(at)
+        self._redraw_in_place(result.analysis)
         focus_sentence(self.transcript, sentence)
+
+    def _redraw_in_place(self, a: Analysis) -> None:
+        """The same answer drawn again (a correction, the filler count): the reading place stays."""
+        bars = [area.verticalScrollBar() for area in (self.transcript, self.side)]
+        at = [bar.value() for bar in bars]
+        self._show_analysis(a)
+        for bar, value in zip(bars, at, strict=True):
+            bar.setValue(value)
 
     def _show_analysis(self, a: Analysis) -> None:
         assert self.result is not None

@@ -490,8 +490,7 @@ def _fillers(t: _Text) -> tuple[list[Evidence], set[int]]:
     n = len(t)
     for i, w in enumerate(t.tokens):
         if FILLER_HESITATIONS.fullmatch(w):
-            kind = "um" if "m" in w and "u" in w else "uh" if "u" in w else "er" if "e" in w else "hmm"
-            out.append(t.evidence(i, i, kind))
+            out.append(t.evidence(i, i, _hesitation_kind(w)))
         elif w in FILLER_ALWAYS:
             out.append(t.evidence(i, i, FILLER_ALWAYS[w]))
         elif w == "like":
@@ -558,6 +557,13 @@ def _rate(words: int, seconds: float) -> float | None:
 # --------------------------------------------------------------------------- entry point
 
 
+def _hesitation_kind(token: str) -> str:
+    """One name per hesitation: "umm" is "um", "uhh" "uh", "erm" "er"."""
+    return (
+        "um" if "m" in token and "u" in token else "uh" if "u" in token else "er" if "e" in token else "hmm"
+    )
+
+
 def _heard(hesitations: Sequence[Word], sentences: Sequence[Sentence]) -> list[Evidence]:
     """ "um"/"uh" from the second, filler-keeping listen (app/speech/fillers.py), each in the sentence
     being said at its time."""
@@ -567,15 +573,7 @@ def _heard(hesitations: Sequence[Word], sentences: Sequence[Sentence]) -> list[E
         token = _clean(w.text)
         if not FILLER_HESITATIONS.fullmatch(token):
             continue
-        kind = (
-            "um"
-            if "m" in token and "u" in token
-            else "uh"
-            if "u" in token
-            else "er"
-            if "e" in token
-            else "hmm"
-        )
+        kind = _hesitation_kind(token)
         si = max(0, bisect_right(starts, w.start) - 1)
         out.append(Evidence(_display(w.text) or token, kind, w.start, w.end, si))
     return out

@@ -93,9 +93,6 @@ class Point:
         }
 
 
-_clock = clock
-
-
 def _quote(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -160,7 +157,7 @@ def feedback(
         points.append(
             Point(
                 "cut_off",
-                f"The answer was cut off at your {_clock(timing.target_seconds)} limit. Practise a shorter "
+                f"The answer was cut off at your {clock(timing.target_seconds)} limit. Practise a shorter "
                 "version: one or two sentences of setup, then straight to what you did.",
                 at=timing.target_seconds,
             )
@@ -169,7 +166,7 @@ def feedback(
         points.append(
             Point(
                 "too_long",
-                f"The answer took {_clock(timing.total_seconds)}, {int(over)} s over your {_clock(timing.target_seconds)} "
+                f"The answer took {clock(timing.total_seconds)}, {int(over)} s over your {clock(timing.target_seconds)} "
                 "target. Cut the setup and keep one example per action.",
                 at=timing.target_seconds,
             )
@@ -178,13 +175,11 @@ def feedback(
         points.append(
             Point(
                 "too_short",
-                f"The answer took only {_clock(timing.total_seconds)}. Aim for 1\u20132 minutes: add what you did and what changed.",
+                f"The answer took only {clock(timing.total_seconds)}. Aim for 1\u20132 minutes: add what you did and what changed.",
             )
         )
     else:
-        good.append(
-            f"Length {_clock(timing.total_seconds)} against a {_clock(timing.target_seconds)} target."
-        )
+        good.append(f"Length {clock(timing.total_seconds)} against a {clock(timing.target_seconds)} target.")
 
     # 3. Balance: a long setup, or a Result that comes late.
     ref = timing.reference_shares
