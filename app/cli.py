@@ -11,9 +11,9 @@ from pathlib import Path
 from app import paths
 from app.analysis.timing import clock
 from app.fileio import atomic_write_text
+from app.history import StoreError
 from app.questions import BankError, import_markdown, load_bank, load_bank_or_builtin
 from app.speech.transcript import SpeechError
-from app.store import StoreError
 
 
 def _read_text(path: Path) -> str:
@@ -155,7 +155,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from app.store import Store
+    from app.history import Store
 
     with Store.recover() as store:  # as the app opens it: a damaged history is salvaged once
         for message in store.recovery_messages:
@@ -180,7 +180,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from app.store import Store
+    from app.history import Store
 
     out = Path(args.path)
     suffix = out.suffix.lower()

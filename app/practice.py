@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, with_hesitations
+from app.history import NewAttempt
 from app.questions import Bank, Question
 from app.settings import Settings
 from app.speech.ask import QuestionReader
@@ -61,6 +62,17 @@ class PracticeResult:
     @property
     def nothing_heard(self) -> bool:
         return self.analysis is None
+
+    def for_history(self) -> NewAttempt:
+        """What the history saves of this answer (it knows nothing of the practice layer)."""
+        return NewAttempt(
+            question_id=self.question.id,
+            question_text=self.question.question,
+            transcript=self.transcript,
+            analysis=self.analysis,
+            recording=self.recording.path,
+            recording_s=self.recording.seconds,
+        )
 
 
 class PracticeSession(QObject):

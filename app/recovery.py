@@ -15,12 +15,12 @@ from pathlib import Path
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
+from app.history import RECOVERED, Store
 from app.practice import PracticeResult
 from app.questions import Bank, Question
 from app.speech.audio import SAMPLE_RATE, decode_audio
 from app.speech.capture import RecordingResult
 from app.speech.transcript import SpeechError, Transcriber
-from app.store import RECOVERED, Store
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def save_recovered(store: Store, recovered: list[Recovered]) -> int:
     """On the thread that owns the store; returns how many attempts were added."""
     saved = 0
     for r in recovered:
-        store.save_attempt(r.result, keep_audio=True, origin=RECOVERED, started_at=r.started_at)
+        store.save_attempt(r.result.for_history(), keep_audio=True, origin=RECOVERED, started_at=r.started_at)
         saved += 1
     return saved
 

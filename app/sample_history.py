@@ -12,11 +12,11 @@ from typing import Any
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
 from app.analysis.model import STAR
+from app.history import Store, attempt_row
 from app.practice import PracticeResult
 from app.questions import Bank, Question, builtin_bank_path, load_bank
 from app.speech.capture import RecordingResult
 from app.speech.transcript import Transcript, Word
-from app.store import Store, attempt_row
 
 _FAKE: dict[str, list[str]] = {
     "situation": [
@@ -96,7 +96,7 @@ def generate_attempts(
     for _ in range(n):
         key = (rng.choice(list(bank_ids)), rng.randrange(VARIANTS))
         if key not in answers:
-            answers[key] = attempt_row(_answer(rng, bank, bank.by_id(key[0]), 120.0), now)
+            answers[key] = attempt_row(_answer(rng, bank, bank.by_id(key[0]), 120.0).for_history(), now)
         started = now - timedelta(seconds=rng.uniform(0, weeks * 7 * 86400))
         rows.append(
             answers[key] | {"started_at": started.replace(microsecond=0).isoformat(), "status": "complete"}

@@ -19,6 +19,7 @@ from app import paths
 from app.analysis.labeller_files import default_labeller, learn_corrections
 from app.analysis.model import Label
 from app.analysis.stories import Story
+from app.history import Store, StoreError
 from app.practice import PracticeSession
 from app.questions import Bank
 from app.recovery import Recovered, notice, save_recovered, transcribe_recordings
@@ -28,7 +29,6 @@ from app.speech.playback import QtPlayer
 from app.speech.transcribe import make_transcriber
 from app.speech.transcript import SpeechError, Transcriber
 from app.speech.tts import Speaker
-from app.store import Store, StoreError
 from app.tasks import run_task
 
 

@@ -16,8 +16,8 @@ def main(screen: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
+    from app.history import Store
     from app.questions import builtin_bank_path, load_bank
-    from app.store import Store
     from ui.history_view import HistoryView
     from ui.stats_view import StatsView
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app import paths
+from app.history import Store
 from app.practice import PracticeSession
 from app.questions import Bank, import_markdown, load_bank_or_builtin
 from app.sample_history import generate_attempts
@@ -30,7 +31,6 @@ from app.speech.audio import SAMPLE_RATE, Samples, decode_audio
 from app.speech.capture import AudioInputs
 from app.speech.transcript import SpeechError, Transcript
 from app.speech.wavfile import StreamingWavWriter
-from app.store import Store
 from tests.conftest import ROOT, SEED, SHARED
 from ui.main_window import MainWindow
 from ui.practice_view import PracticeView

@@ -15,8 +15,8 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, from_record, relabel, to_record
 from app.analysis.model import Label
 from app.analysis.sections import SectionFinding, judge, with_lesson
+from app.history import Store
 from app.questions import Bank, builtin_bank_path, load_bank
-from app.store import Store
 from tests.test_store import make_result, write_wav
 
 # Written for this test: a night-shift story whose task is remembered after the actions.
@@ -106,7 +106,7 @@ def test_a_correction_is_saved_with_the_attempt_and_learnt_from(tmp_path: Path, 
     result = make_result(write_wav(tmp_path / "take.wav"))
     assert result.analysis is not None
     with Store.open() as store:
-        attempt = store.save_attempt(result, keep_audio=False)
+        attempt = store.save_attempt(result.for_history(), keep_audio=False)
         assert store.corrected_answers() == []
         corrected = relabel(result.analysis, 0, "task", result.question)
         store.save_analysis(attempt, corrected)

@@ -23,7 +23,7 @@ def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
     services = Services.create(loaded.bank, Settings())
     for i, qid in enumerate(("q08", "q08", "q12")):
         services.store.save_attempt(
-            make_result(write_wav(star_home / f"take{i}.wav", 2.0), qid), keep_audio=True
+            make_result(write_wav(star_home / f"take{i}.wav", 2.0), qid).for_history(), keep_audio=True
         )
     win = MainWindow(loaded, services=services)
     qtbot.addWidget(win)
@@ -139,8 +139,8 @@ def test_chart_labels_are_whole(qtbot: QtBot, window: MainWindow, screenshot_dir
 def test_a_long_history_opens_a_page_at_a_time(qtbot: QtBot, star_home: Path) -> None:
     """5,000 rows took ~110 ms to fill: the screen shows the newest page and brings older ones on request
     or when scrolled to the end, newest first throughout."""
+    from app.history import Store
     from app.sample_history import generate_attempts
-    from app.store import Store
     from ui.history_view import PAGE, HistoryView
 
     bank = load_bank_or_builtin(None).bank

@@ -22,7 +22,9 @@ from ui.main_window import MainWindow
 def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
     loaded = load_bank_or_builtin(None)
     services = Services.create(loaded.bank, Settings())
-    services.store.save_attempt(make_result(write_wav(star_home / "take.wav", 2.0)), keep_audio=True)
+    services.store.save_attempt(
+        make_result(write_wav(star_home / "take.wav", 2.0)).for_history(), keep_audio=True
+    )
     win = MainWindow(loaded, services=services)
     qtbot.addWidget(win)
     win.show()

@@ -9,12 +9,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app import paths
+from app.history import RECOVERED, Store
 from app.practice import Phase, PracticeSession
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.recovery import notice, save_recovered, transcribe_recordings
 from app.settings import Settings
 from app.speech.transcribe import WhisperTranscriber, bundled_model_dir
-from app.store import RECOVERED, Store
 from tests.audio_utils import RecordedClock, espeak, feed
 
 ANSWER = (

@@ -13,9 +13,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app import paths
+from app.history import Store
 from app.questions import LoadedBank, load_bank_or_builtin
 from app.services import Services
-from app.store import Store
 from ui.main_window import MainWindow
 
 MakeWindow = Callable[[], MainWindow]

@@ -12,9 +12,9 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.logging import Record
 from pytestqt.qtbot import QtBot
 
+from app.history import Store
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.sample_history import generate_attempts
-from app.store import Store
 from ui.stats_data import series
 from ui.stats_view import COLUMNS, StatsView
 
@@ -205,7 +205,7 @@ def test_a_few_attempts_on_one_day_are_plotted_by_attempt(
         target = 60.0 if i < 3 else 120.0  # the last one set 2:00
         timing = replace(result.analysis.timing, target_seconds=target)
         store.save_attempt(
-            replace(result, analysis=replace(result.analysis, timing=timing)), keep_audio=False
+            replace(result, analysis=replace(result.analysis, timing=timing)).for_history(), keep_audio=False
         )
     view = _view(qtbot, store, bank)
     chart = view.length_chart

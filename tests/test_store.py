@@ -19,12 +19,12 @@ import pytest
 from app import paths
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
+from app.history import DB_NAME, SCHEMA_VERSION, AttemptRecord, Store, StoreError
 from app.practice import PracticeResult
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.sample_history import generate_attempts
 from app.speech.capture import RecordingResult
 from app.speech.transcript import Transcript
-from app.store import DB_NAME, SCHEMA_VERSION, AttemptRecord, Store, StoreError
 from tests.conftest import ROOT
 
 ANSWER = """Last year I led a team of five engineers at a small payments company.
@@ -78,7 +78,7 @@ def test_save_and_load_round_trip_and_move_the_data_folder(tmp_path: Path, star_
         assert store.version == SCHEMA_VERSION
         assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        attempt_id = store.save_attempt(result, keep_audio=True)
+        attempt_id = store.save_attempt(result.for_history(), keep_audio=True)
         rec = store.attempt(attempt_id)
     assert not wav.exists()
     assert rec.summary.audio_path is not None and rec.summary.audio_path.startswith("recordings/")
@@ -104,8 +104,8 @@ def test_recording_already_in_recordings_stays_and_keep_audio_false_stores_none(
     inside = write_wav(paths.recordings_dir() / "q08-20250101-120000.wav")
     outside = write_wav(tmp_path / "take.wav")
     with Store.open() as store:
-        a = store.save_attempt(make_result(inside), keep_audio=True)
-        b = store.save_attempt(make_result(outside), keep_audio=False)
+        a = store.save_attempt(make_result(inside).for_history(), keep_audio=True)
+        b = store.save_attempt(make_result(outside).for_history(), keep_audio=False)
         assert store.attempt(a).audio == inside and inside.exists()
         rec = store.attempt(b)
         assert rec.audio is None and rec.summary.audio_path is None and rec.summary.audio_bytes == 0
@@ -172,7 +172,7 @@ KILLED_SAVE = """
 import sys, threading
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from app.store import Store
+from app.history import Store
 from tests.test_store import make_result
 store = Store.open()
 result = make_result(Path({wav!r}))
@@ -181,7 +181,7 @@ def stage(name):
         print("PAUSED", flush=True)
         threading.Event().wait()  # until the test kills this process
 store.on_stage = stage
-store.save_attempt(result, keep_audio=True)
+store.save_attempt(result.for_history(), keep_audio=True)
 print("NOT KILLED", flush=True)
 """
 
@@ -244,7 +244,9 @@ def test_a_corrupt_database_is_copied_named_and_recoverable(tmp_path: Path) -> N
     try:
         assert store.attempts() == []
         assert "none of your attempts" in store.recovery_messages[0]
-        attempt_id = store.save_attempt(make_result(write_wav(tmp_path / "t.wav")), keep_audio=True)
+        attempt_id = store.save_attempt(
+            make_result(write_wav(tmp_path / "t.wav")).for_history(), keep_audio=True
+        )
         assert store.attempt(attempt_id).audio is not None
     finally:
         store.close()
@@ -297,7 +299,7 @@ def test_a_history_whose_header_was_overwritten_comes_back_whole(tmp_path: Path)
             "SQLite database does. All 200 of your attempts were recovered into a new history. "
             f"The damaged file is kept as {copy}."
         ]
-        new_id = store.save_attempt(make_result(write_wav(tmp_path / "t.wav")), keep_audio=True)
+        new_id = store.save_attempt(make_result(write_wav(tmp_path / "t.wav")).for_history(), keep_audio=True)
         assert new_id > max(before)
     with Store.recover() as store:  # the next start opens the new history: nothing to say, no copy
         assert store.recovery_messages == [] and store.count_attempts() == 201
@@ -379,10 +381,10 @@ def test_a_full_disk_inside_a_transaction_saves_nothing(tmp_path: Path, stage: s
 
         store.on_stage = full
         with pytest.raises(StoreError, match="disk is full"):
-            store.save_attempt(make_result(wav), keep_audio=True)
+            store.save_attempt(make_result(wav).for_history(), keep_audio=True)
         _assert_nothing_saved(store, wav, original)
         store.on_stage = None
-        store.save_attempt(make_result(wav), keep_audio=True)  # works once there is space
+        store.save_attempt(make_result(wav).for_history(), keep_audio=True)  # works once there is space
         assert len(store.attempts()) == 1
 
 
@@ -395,22 +397,25 @@ def test_a_really_full_database_and_a_full_disk_on_move(
         pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
         store._conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite itself reports SQLITE_FULL
         with pytest.raises(StoreError, match="disk is full"):
-            store.save_attempt(make_result(wav), keep_audio=True)
+            store.save_attempt(make_result(wav).for_history(), keep_audio=True)
         _assert_nothing_saved(store, wav, original)
         store._conn.execute("PRAGMA max_page_count = 1073741823")
 
         def no_space(src: Path, dst: Path) -> None:
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr("app.store._move", no_space)
+        monkeypatch.setattr("app.history.files.move", no_space)
         with pytest.raises(StoreError, match="disk is full"):
-            store.save_attempt(make_result(wav), keep_audio=True)
+            store.save_attempt(make_result(wav).for_history(), keep_audio=True)
         _assert_nothing_saved(store, wav, original)
 
 
 def test_delete_one_and_delete_all_remove_rows_and_audio(tmp_path: Path) -> None:
     with Store.open() as store:
-        ids = [store.save_attempt(make_result(write_wav(tmp_path / f"{i}.wav")), True) for i in range(3)]
+        ids = [
+            store.save_attempt(make_result(write_wav(tmp_path / f"{i}.wav")).for_history(), True)
+            for i in range(3)
+        ]
         audio = [store.attempt(i).audio for i in ids]
         assert all(a is not None and a.exists() for a in audio)
         store.delete_attempt(ids[0])
@@ -449,7 +454,7 @@ def test_exports(tmp_path: Path) -> None:
     result = make_result(write_wav(tmp_path / "take.wav"))
     assert result.analysis is not None
     with Store.open() as store:
-        attempt_id = store.save_attempt(result, keep_audio=True)
+        attempt_id = store.save_attempt(result.for_history(), keep_audio=True)
         generate_attempts(store, 4, ["q01"], seed=2)
         md = store.export_attempt_markdown(attempt_id)
         assert result.question.question in md
@@ -508,7 +513,9 @@ def _cli(*args: str, obey_permissions: bool = False) -> subprocess.CompletedProc
 
 def test_history_and_export_commands(tmp_path: Path) -> None:
     with Store.open() as store:
-        attempt_id = store.save_attempt(make_result(write_wav(tmp_path / "take.wav")), keep_audio=True)
+        attempt_id = store.save_attempt(
+            make_result(write_wav(tmp_path / "take.wav")).for_history(), keep_audio=True
+        )
         generate_attempts(store, 6, ["q01", "q02"], seed=4)
     out = _cli("history", "--json")
     assert out.returncode == 0, out.stderr

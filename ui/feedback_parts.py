@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from app.analysis.analyze import Analysis
 from app.analysis.feedback import Point
-from app.analysis.model import STAR, Sentence
+from app.analysis.model import SECTION_TITLES, STAR, Sentence
 from app.analysis.progress import Progress
 from app.analysis.timing import clock
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, tint
+from ui.star_style import SECTION_COLORS, tint
 
 
 def _tr(text: str) -> str:

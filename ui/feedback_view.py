@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.analyze import Analysis, with_hesitations
-from app.analysis.model import STAR, Label
+from app.analysis.model import SECTION_TITLES, STAR, Label
 from app.analysis.progress import since_last
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED_SPLIT
@@ -27,7 +27,7 @@ from app.practice import PracticeResult
 from app.speech.playback import Player
 from ui.feedback_parts import SidePanel, legend_html, progress_html, summary_html
 from ui.relabel import SECTION_KEYS, RelabelFilter, focus_sentence
-from ui.star_style import SECTION_TITLES, tint
+from ui.star_style import tint
 from ui.star_timeline import Bar, StarTimeline
 
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, from_record
 from app.analysis.timing import clock
+from app.history import RECOVERED, AttemptSummary, Store, StoreError
 from app.questions import Bank
-from app.store import RECOVERED, AttemptSummary, Store, StoreError
 from ui.sorted_item import SortedItem
 
 COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")

@@ -309,13 +309,13 @@ class MainWindow(QMainWindow):
     def _on_result(self, result: PracticeResult) -> None:
         if self.feedback_view is None or self.services is None:
             return
-        from app.store import StoreError
+        from app.history import StoreError
 
         self._attempt_id = None
         previous = self.history_view.last_of(result.question.id) if self.history_view else None
         try:
             self._attempt_id = self.services.store.save_attempt(
-                result, keep_audio=self.services.settings.keep_recordings
+                result.for_history(), keep_audio=self.services.settings.keep_recordings
             )
         except StoreError as e:
             self.show_banner(self.tr("This answer could not be saved to your history: {0}").format(e))
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
         """Fillers counted on the second listen: shown at once if that answer is on screen, and saved."""
         analysis = self.feedback_view.refine(refined) if self.feedback_view else None
         if analysis is not None and self.services is not None and self._attempt_id is not None:
-            from app.store import StoreError
+            from app.history import StoreError
 
             try:
                 self.services.store.save_analysis(self._attempt_id, analysis)

@@ -19,8 +19,8 @@ from app.analysis.model import LABELS, Label
 
 if TYPE_CHECKING:
     from app.analysis.analyze import Analysis
+    from app.history import Store
     from app.questions import Question
-    from app.store import Store
 
 # One key per section; L for the lesson (reflection), because R is the result. The menu's items carry
 # the same letters as mnemonics.
@@ -175,7 +175,7 @@ def correct(
     """The analysis with sentence `sentence` set to `section`, saved with its attempt (when it was
     saved at all); and why saving failed, or None."""
     from app.analysis.analyze import relabel
-    from app.store import StoreError
+    from app.history import StoreError
 
     corrected = relabel(analysis, sentence, cast(Label, section), question)
     if attempt_id is None:

@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.analyze import Analysis
-from app.analysis.model import STAR
+from app.analysis.model import SECTION_TITLES, STAR
 from app.analysis.progress import since_last
 from app.analysis.timing import clock
 from ui.feedback_parts import legend_html, progress_html, sentences_html
-from ui.star_style import SECTION_TITLES
 from ui.star_timeline import Bar, StarTimeline
 
 WPM_RANGE = (120.0, 160.0)  # a comfortable pace for an interview answer

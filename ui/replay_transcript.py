@@ -13,11 +13,11 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from app.analysis.model import Sentence
+from app.analysis.model import SECTION_TITLES, Sentence
 from app.analysis.sentences import attached
 from app.analysis.timing import clock
 from ui.relabel import FOCUS_MARK
-from ui.star_style import SECTION_COLORS, SECTION_TITLES, tint
+from ui.star_style import SECTION_COLORS, tint
 
 Span = tuple[int, int]  # character positions in the document, [start, end)
 

@@ -1,4 +1,5 @@
-"""Section colours shared by every view, chosen to stay readable on light and dark palettes."""
+"""Section colours shared by every view, chosen to stay readable on light and dark palettes (the
+sections' titles are app.analysis.model.SECTION_TITLES)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,6 @@ SECTION_COLORS: dict[str, str] = {
     "result": "#f59e0b",  # amber
     "reflection": "#ec4899",  # pink
     "other": "#9ca3af",  # grey
-}
-
-SECTION_TITLES: dict[str, str] = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "reflection": "Reflection",
-    "other": "Other",
 }
 
 

@@ -11,8 +11,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.analysis.model import SECTION_TITLES
 from app.analysis.timing import clock
-from ui.star_style import SECTION_COLORS, SECTION_TITLES
+from ui.star_style import SECTION_COLORS
 
 
 @dataclass(frozen=True)

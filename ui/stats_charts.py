@@ -16,7 +16,8 @@ from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
-from ui.star_style import SECTION_COLORS, SECTION_TITLES
+from app.analysis.model import SECTION_TITLES
+from ui.star_style import SECTION_COLORS
 from ui.stats_data import RECOMMENDED, SECTIONS, Series, day_ms
 
 TARGET_COLOR = "#dc2626"

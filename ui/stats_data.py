@@ -13,7 +13,7 @@ from datetime import datetime, time
 
 from app.analysis.model import LABELS, Label
 from app.analysis.timing import RECOMMENDED_SPLIT
-from app.store import AttemptSummary, QuestionStats
+from app.history import AttemptSummary, QuestionStats
 
 SECTIONS: tuple[Label, ...] = LABELS
 # What a strong answer spends on each section, in percent (app/analysis/timing.py says why).

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.analysis.timing import clock
+from app.history import AttemptSummary, QuestionStats, Store
 from app.questions import Bank
-from app.store import AttemptSummary, QuestionStats, Store
 from ui.sorted_item import SortedItem
 from ui.stats_charts import LengthChart, PaceChart, SectionsChart
 from ui.stats_data import Summary, relative, section_shares, series, summarize, waited_longest

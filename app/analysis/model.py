@@ -12,6 +12,8 @@ from app.speech.transcript import Word
 Label = Literal[SectionKey, "other"]
 STAR: tuple[Label, ...] = SECTION_KEYS
 LABELS: tuple[Label, ...] = (*STAR, "other")
+# How every screen and export names a section (the colours are ui/star_style.py's).
+SECTION_TITLES: dict[str, str] = {label: label.title() for label in LABELS}
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.history.schema import SQLITE_HEADER
 from app.speech.transcript import Transcript
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 _DAMAGE = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _NO_SHM = (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY)  # e.g. SQLITE_READONLY_DIRECTORY
 _MAX_ROWID = 2**63 - 1

@@ -1,0 +1,71 @@
+"""The history's tables, and how each older file is brought up to date: versioned with
+`PRAGMA user_version`, upgraded by `MIGRATIONS` in order, one transaction each."""
+
+from __future__ import annotations
+
+DB_NAME = "history.sqlite3"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+INSERT_ATTEMPT = (
+    "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
+    "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
+    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis, origin, record) VALUES "
+    "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
+    ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
+    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis, :origin, :record)"
+)
+
+# Each migration is a list of statements, run in one transaction with the new user_version.
+MIGRATIONS: list[list[str]] = [
+    [  # v1
+        """CREATE TABLE questions (
+            id TEXT PRIMARY KEY,
+            text TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            question_id TEXT NOT NULL REFERENCES questions(id),
+            started_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('saving', 'complete')),
+            engine TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            duration_s REAL NOT NULL DEFAULT 0,
+            total_s REAL NOT NULL DEFAULT 0,
+            wpm REAL,
+            fillers_per_min REAL,
+            long_pauses INTEGER NOT NULL DEFAULT 0,
+            i_count INTEGER NOT NULL DEFAULT 0,
+            we_count INTEGER NOT NULL DEFAULT 0,
+            quantified INTEGER NOT NULL DEFAULT 0,
+            missing TEXT NOT NULL DEFAULT '[]',
+            section_seconds TEXT NOT NULL DEFAULT '{}',
+            audio_path TEXT,
+            audio_bytes INTEGER NOT NULL DEFAULT 0,
+            audio_source TEXT,
+            transcript TEXT NOT NULL,
+            analysis TEXT
+        )""",
+    ],
+    [  # v2: the target length as a column (backfilled from the analysis), and per-question lookups
+        "ALTER TABLE attempts ADD COLUMN target_s REAL",
+        "UPDATE attempts SET target_s = json_extract(analysis, '$.metrics.timing.target_seconds')",
+        "CREATE INDEX attempts_question_started ON attempts(question_id, started_at)",
+        "CREATE INDEX attempts_started ON attempts(started_at)",
+    ],
+    [  # v3: where an attempt came from: a practice, or a recording recovered after a crash or a failure
+        "ALTER TABLE attempts ADD COLUMN origin TEXT NOT NULL DEFAULT 'practice'",
+    ],
+    [  # v4: the analysis as a typed, versioned record (labels, the person's corrections, feedback)
+        "ALTER TABLE attempts ADD COLUMN record TEXT",
+    ],
+]
+PRACTICE, RECOVERED = "practice", "recovered"
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# What History lists, read by column name (app.history.records.summary).
+SUMMARY_COLUMNS = (
+    "a.id, a.question_id, COALESCE(q.text, '') AS question_text, a.started_at, a.engine, a.model, a.duration_s, a.total_s, "
+    "a.target_s, a.wpm, a.fillers_per_min, a.long_pauses, a.i_count, a.we_count, a.quantified, a.missing, "
+    "a.section_seconds, a.audio_path, a.audio_bytes, a.origin"
+)
+FROM_ATTEMPTS = "FROM attempts a LEFT JOIN questions q ON q.id = a.question_id"
