@@ -20,7 +20,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, with_hesitations
-from app.history import NewAttempt
+from app.attempts import last_attempt
+from app.history import NewAttempt, Store, StoreError
+from app.history.worker import HistoryWorker
 from app.questions import Bank, Question
 from app.settings import Settings
 from app.speech.ask import QuestionReader
@@ -56,12 +58,12 @@ class PracticeResult:
     question: Question
     recording: RecordingResult
     transcript: Transcript
-    analysis: Analysis | None  # None when nothing was heard
+    analysis: Analysis  # an answer with nothing heard gives no result, only an error
     stop_to_feedback_s: float
-
-    @property
-    def nothing_heard(self) -> bool:
-        return self.analysis is None
+    # Filled in by the history worker before the feedback is shown (the session owns the saving):
+    attempt_id: int | None = None  # None: not saved (no history, or it failed: `save_error` says why)
+    previous: tuple[str, Analysis] | None = None  # (when, analysis) of the attempt before this one
+    save_error: str | None = None
 
     def for_history(self) -> NewAttempt:
         """What the history saves of this answer (it knows nothing of the practice layer)."""
@@ -114,6 +116,8 @@ class PracticeSession(QObject):
         self._think.timeout.connect(self._tick)
         self._stop_pressed = 0.0
         self._cut_off = False  # this answer was ended by the hard stop
+        # Where finished answers are saved, off the GUI thread (app.history.worker); None: not saved.
+        self.history: HistoryWorker | None = None
         self.answer.level.connect(self.level)
         self.answer.elapsed.connect(self._on_elapsed)
         self.answer.partial.connect(self.partial)
@@ -133,11 +137,12 @@ class PracticeSession(QObject):
         """Begin a practice: read the question, then count down the think time."""
         self.abandon()
         self.question = question
-        if self.reader is not None and self.reader.speaker.available(timeout=0.5):
+        # Never waits for the speech engine: a question asked while it starts is read once it has.
+        reason = self.reader.speaker.known_unavailable() if self.reader else "no speech engine"
+        if not reason and self.reader is not None:
             self._set(Phase.ASKING)
             self.reader.ask(question.question)
         else:
-            reason = self.reader.speaker.reason(timeout=0.5) if self.reader else "no speech engine"
             self.notice.emit(f"The question cannot be read aloud: {reason}")
             self._after_question()
 
@@ -289,13 +294,7 @@ class PracticeSession(QObject):
 
         def done(out: object) -> None:
             analysis, samples = cast(tuple[Analysis, "Samples | None"], out)
-            self._set(Phase.DONE)  # saving (and dropping the audio if so chosen) is the history's job
-            waited = time.perf_counter() - self._stop_pressed
-            self._stop_pressed = 0.0
-            first = PracticeResult(question, result.recording, transcript, analysis, waited)
-            self.finished.emit(first)
-            if samples is not None:
-                self._listen_for_fillers(first, samples)
+            self._save(PracticeResult(question, result.recording, transcript, analysis, 0.0), samples)
 
         def failed(message: str) -> None:
             self.error.emit(f"The answer could not be analysed: {message}. Your recording is kept.")
@@ -303,18 +302,51 @@ class PracticeSession(QObject):
 
         run_task(work, done, failed)
 
+    def _save(self, first: PracticeResult, samples: Samples | None) -> None:
+        """Save on the history worker, then show: the feedback needs the attempt before this one ("since
+        your last try") and whether this one was saved. Saving may delete the recording (when recordings
+        are not kept), so its samples were read before."""
+        history = self.history
+        if history is None:
+            self._show(first, samples)
+            return
+        bank, keep = self.bank, self.settings.keep_recordings
+
+        def job(store: Store) -> PracticeResult:
+            previous = last_attempt(store, bank, first.question.id)
+            try:
+                saved = store.save_attempt(first.for_history(), keep_audio=keep)
+            except StoreError as e:
+                return replace(first, previous=previous, save_error=str(e))
+            return replace(first, previous=previous, attempt_id=saved)
+
+        def failed(message: str) -> None:
+            self._show(replace(first, save_error=message), samples)
+
+        history.submit(job, lambda out: self._show(out, samples), failed)
+
+    def _show(self, shown: PracticeResult, samples: Samples | None) -> None:
+        self._set(Phase.DONE)
+        waited = time.perf_counter() - self._stop_pressed
+        self._stop_pressed = 0.0
+        shown = replace(shown, stop_to_feedback_s=waited)
+        self.finished.emit(shown)
+        if samples is not None:
+            self._listen_for_fillers(shown, samples)
+
     def _listen_for_fillers(self, first: PracticeResult, samples: Samples) -> None:
         engine = self.engine
 
         def work() -> PracticeResult | None:
             words = listen_for_fillers(engine, samples)
-            if words is None or first.analysis is None:
+            if words is None:
                 return None
             return replace(first, analysis=with_hesitations(first.analysis, words, first.question))
 
         def done(out: object) -> None:
-            if out is not None:
-                self.refined.emit(out)
+            if out is None:
+                return
+            self.refined.emit(out)
 
         run_task(work, done, lambda message: log.warning("second listen for fillers failed: %s", message))
 

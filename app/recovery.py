@@ -15,11 +15,9 @@ from pathlib import Path
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
-from app.history import RECOVERED, Store
-from app.practice import PracticeResult
+from app.history import RECOVERED, NewAttempt, Store
 from app.questions import Bank, Question
 from app.speech.audio import SAMPLE_RATE, decode_audio
-from app.speech.capture import RecordingResult
 from app.speech.transcript import SpeechError, Transcriber
 
 log = logging.getLogger(__name__)
@@ -27,7 +25,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Recovered:
-    result: PracticeResult
+    result: NewAttempt
     started_at: datetime
 
 
@@ -71,9 +69,8 @@ def transcribe_recordings(
             if heard
             else None
         )
-        recording = RecordingResult(path, seconds, 0.0, 0.0, 0.0, silent=not heard)
         ended = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        result = PracticeResult(question, recording, transcript, analysis, 0.0)
+        result = NewAttempt(question.id, question.question, transcript, analysis, path, seconds)
         recovered.append(Recovered(result, ended - timedelta(seconds=round(seconds))))
     return recovered, problems
 
@@ -82,7 +79,7 @@ def save_recovered(store: Store, recovered: list[Recovered]) -> int:
     """On the thread that owns the store; returns how many attempts were added."""
     saved = 0
     for r in recovered:
-        store.save_attempt(r.result.for_history(), keep_audio=True, origin=RECOVERED, started_at=r.started_at)
+        store.save_attempt(r.result, keep_audio=True, origin=RECOVERED, started_at=r.started_at)
         saved += 1
     return saved
 

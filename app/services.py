@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -20,6 +20,7 @@ from app.analysis.labeller_files import default_labeller, learn_corrections
 from app.analysis.model import Label
 from app.analysis.stories import Story
 from app.history import Store, StoreError
+from app.history.worker import HistoryWorker
 from app.practice import PracticeSession
 from app.questions import Bank
 from app.recovery import Recovered, notice, save_recovered, transcribe_recordings
@@ -72,6 +73,25 @@ def open_store() -> tuple[Store, list[str]]:
     return store, list(store.recovery_messages)
 
 
+@dataclass(frozen=True)
+class OpenedHistory:
+    """The history opened (checked, upgraded or salvaged) on a worker thread before `Services.create`:
+    that check reads the whole file, too slow for the GUI thread."""
+
+    store: Store | None
+    notices: list[str]
+    error: str = ""  # why it could not be opened
+
+
+def open_history() -> OpenedHistory:
+    """`open_store` for any thread, its failure as a value."""
+    try:
+        store, notices = open_store()
+    except (StoreError, sqlite3.Error, OSError) as e:
+        return OpenedHistory(None, [], str(e))
+    return OpenedHistory(store, notices)
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -79,13 +99,20 @@ class Services:
     player: QtPlayer
     reader: QuestionReader
     practice: PracticeSession
-    store: Store
+    store: Store  # for the screens' reads, on the GUI thread
+    history: HistoryWorker  # every write, on its own thread and connection
     notices: list[str]
 
     history_saved: bool = True  # False: the history could not be opened; this session's answers only
 
     @classmethod
-    def create(cls, bank: Bank, settings: Settings | None = None, parent: QObject | None = None) -> Services:
+    def create(
+        cls,
+        bank: Bank,
+        settings: Settings | None = None,
+        parent: QObject | None = None,
+        opened: OpenedHistory | None = None,
+    ) -> Services:
         """Every part that can fail falls back to something that works and says so in `notices`, so
         the window never sits there greyed out with the reason only in a log."""
         notices: list[str] = []
@@ -97,15 +124,8 @@ class Services:
                 notices.append(f"Your settings could not be read ({e.strerror}); the defaults are used.")
         speaker = Speaker(parent=parent)
         speaker.set_rate(settings.speech_rate_wpm)
-        if settings.voice_id:
-            try:
-                speaker.set_voice(settings.voice_id)
-            except ValueError:
-                notices.append(
-                    f"The voice {settings.voice_id!r} in your settings is not installed any more; questions "
-                    "are read in the default voice. Choose another in Settings (Ctrl+,)."
-                )
-                settings = replace(settings, voice_id="")
+        if settings.voice_id:  # checked once the engine has started (start_background_loading)
+            speaker.set_voice(settings.voice_id, check=False)
         player = QtPlayer(parent=parent)
         reader = QuestionReader(speaker, QtPlayer(parent=parent), parent)
         engine, engine_notice = _transcriber(settings)
@@ -113,16 +133,19 @@ class Services:
         recordings, recordings_notice = _recordings_folder()
         notices += recordings_notice
         practice = PracticeSession(bank, engine, reader, settings, recordings, parent)
-        try:
-            store, store_notices = open_store()
-            saved = True
-        except (StoreError, sqlite3.Error, OSError) as e:
+        opened = opened or open_history()
+        store, store_notices, saved = opened.store, opened.notices, True
+        if store is None:
             store, store_notices, saved = _session_store(), [], False
             notices.append(
-                f"Your practice history cannot be opened: {e} You can practise and see feedback, but "
-                "answers are kept for this session only until that is fixed."
+                f"Your practice history cannot be opened: {opened.error} You can practise and see "
+                "feedback, but answers are kept for this session only until that is fixed."
             )
-        return cls(settings, speaker, player, reader, practice, store, store_notices + notices, saved)
+        history = HistoryWorker(store.path)
+        practice.history = history
+        return cls(
+            settings, speaker, player, reader, practice, store, history, store_notices + notices, saved
+        )
 
     def start_background_loading(
         self, on_ready: Callable[[], None] | None = None, on_notice: Callable[[str], None] | None = None
@@ -140,10 +163,35 @@ class Services:
                 if on_ready is not None:
                     on_ready()
 
+        self.check_voice(on_notice)
         self.practice.answer.model_ready.connect(lambda: done("model"))
         self.practice.load_model()
         bank = self.practice.bank
         run_task(lambda: default_labeller(bank), lambda _labeller: done("labeller"), self.practice.error.emit)
+
+    def check_voice(self, on_notice: Callable[[str], None] | None) -> None:
+        """The voice in the settings, checked once the speech engine has listed its voices (waiting
+        for that list in a GUI callback held the window up to 10 s)."""
+
+        def check(available: bool, _reason: str) -> None:
+            chosen = self.speaker.voice()
+            if not available or not chosen:
+                return
+            try:
+                self.speaker.set_voice(chosen)  # the engine has started: this does not wait
+            except ValueError:
+                self.speaker.set_voice(None)
+                self.settings.voice_id = ""
+                if on_notice is not None:
+                    on_notice(
+                        f"The voice {chosen!r} in your settings is not installed any more; questions are "
+                        "read in the default voice. Choose another in Settings (Ctrl+,)."
+                    )
+
+        if self.speaker.engine_started():
+            check(self.speaker.available(0), "")
+        else:
+            self.speaker.engine_ready.connect(check)
 
     def learn_corrections(self) -> None:
         """Labels the person corrected become training answers for their own labeller (in the
@@ -171,12 +219,16 @@ class Services:
 
         def saved(out: tuple[list[Recovered], list[str]]) -> None:
             recovered, problems = out
-            try:
-                count = save_recovered(self.store, recovered)
-            except StoreError as e:
-                count, problems = 0, [*problems, str(e)]
-            if on_notice is not None and (count or problems):
-                on_notice(notice(count, problems))
+
+            def told(count: int, more: list[str]) -> None:
+                if on_notice is not None and (count or more):
+                    on_notice(notice(count, more))
+
+            self.history.submit(
+                lambda store: save_recovered(store, recovered),
+                lambda count: told(count, problems),
+                lambda message: told(0, [*problems, message]),
+            )
 
         run_task(
             lambda: transcribe_recordings(orphans, engine, bank, target), saved, self.practice.error.emit
@@ -186,4 +238,5 @@ class Services:
         self.player.stop()
         self.practice.shutdown()
         self.speaker.shutdown()
+        self.history.close()  # a save under way finishes first
         self.store.close()

@@ -17,7 +17,7 @@ class _Relay(QObject):
     done = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
+    def __init__(self, on_done: Callable[[Any], Any], on_error: Callable[[str], Any]) -> None:
         super().__init__()
         self._on_done = on_done
         self._on_error = on_error
@@ -54,8 +54,14 @@ class _Job(QRunnable):
             log.info("a background job finished after the app had closed; its result was dropped")
 
 
-def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
-    """Run `fn()` on the global thread pool; `on_done(result)` or `on_error(message)` follows on this thread."""
+def run_task(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], Any],
+    on_error: Callable[[str], Any],
+    pool: QThreadPool | None = None,
+) -> None:
+    """Run `fn()` on `pool` (Qt's global thread pool by default); `on_done(result)` or
+    `on_error(message)` follows on this thread."""
     relay = _Relay(on_done, on_error)
     _ALIVE.add(relay)
-    QThreadPool.globalInstance().start(_Job(fn, relay))
+    (pool or QThreadPool.globalInstance()).start(_Job(fn, relay))

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.practice import PracticeResult
 from app.questions import load_bank_or_builtin
 from app.services import Services
 from app.settings import Settings
@@ -175,14 +176,20 @@ def test_a_retry_shows_what_changed_since_the_last_try(
     qtbot: QtBot, window: MainWindow, star_home: Path, screenshot_dir: Path
 ) -> None:
     """Issue 15: after a retry of the same question the feedback says what changed."""
-    assert window.feedback_view is not None
-    window._on_result(make_result(write_wav(star_home / "again.wav", 2.0), "q12"))
+    assert window.feedback_view is not None and window.services is not None
+    practice = window.services.practice
+
+    def answer(result: PracticeResult) -> None:  # as the session does once an answer is analysed
+        with qtbot.waitSignal(practice.finished):
+            practice._save(result, None)
+
+    answer(make_result(write_wav(star_home / "again.wav", 2.0), "q12"))
     side = window.feedback_view.side
     assert side.progress.isVisible()
     text = side.progress.text()
     assert "Since your last try" in text and "→" in text
     window.grab().save(str(screenshot_dir / "retry.png"))
-    window._on_result(make_result(write_wav(star_home / "new.wav", 2.0), "q01"))  # never tried before
+    answer(make_result(write_wav(star_home / "new.wav", 2.0), "q01"))  # never tried before
     assert not side.progress.isVisible()
 
 

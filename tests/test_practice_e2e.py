@@ -102,7 +102,7 @@ def test_practice_loop_from_question_to_feedback(
     # Saved to the history, recording included, and the browser says so.
     store = window.services.store  # type: ignore[union-attr]
     saved = store.attempts(question_id="q08")
-    assert len(saved) == 1
+    assert len(saved) == 1 and result.attempt_id == saved[0].id and result.save_error is None
     record = store.attempt(saved[0].id)
     assert record.audio is not None and record.audio.exists()
     assert record.transcript.text == result.transcript.text
@@ -125,11 +125,15 @@ def test_practice_loop_from_question_to_feedback(
     qtbot.waitUntil(listened, timeout=60_000)
     assert fb.result is not None and fb.result.analysis is not None
     assert not fb.result.analysis.delivery.fillers_lower_bound
-    from app.analysis.analyze import from_record
+    from app.analysis.analyze import Analysis, from_record
 
-    stored = store.attempt(saved[0].id).record
-    saved_analysis = from_record(stored) if stored else None
-    assert saved_analysis is not None and saved_analysis.hesitations is not None
+    def stored() -> Analysis | None:  # saved by the history worker just after the screen shows it
+        record = store.attempt(saved[0].id).record
+        return from_record(record) if record else None
+
+    qtbot.waitUntil(lambda: (s := stored()) is not None and s.hesitations is not None, timeout=30_000)
+    saved_analysis = stored()
+    assert saved_analysis is not None
     assert store.attempts(question_id="q08")[0].fillers_per_min == saved_analysis.delivery.fillers_per_minute
     print(f"\nStop -> feedback on screen: {result.stop_to_feedback_s:.2f} s")
 

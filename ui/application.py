@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -83,13 +84,13 @@ def run(argv: Sequence[str]) -> int:
     _quit_on_sigterm(app, window)
     probe = bool(os.environ.get("STAR_COACH_STARTUP_PROBE"))
 
-    def attach(_module: object) -> None:
+    def attach(opened: object) -> None:
         # Speech in and out start now, and the Whisper model loads in the background while the
         # person browses.
-        from app.services import Services
+        from app.services import OpenedHistory, Services
 
         try:
-            services = Services.create(loaded.bank)
+            services = Services.create(loaded.bank, opened=cast(OpenedHistory, opened))
         except Exception as e:  # the last resort: said in the window, not only in the log
             log.exception("practice could not start")
             failed(f"{e}. The log in {paths.log_dir()} has the details.")
@@ -120,8 +121,12 @@ def run(argv: Sequence[str]) -> int:
         log.error("practice could not start: %s", message)
         window.practice_unavailable(message)
 
-    # The speech and analysis modules take ~0.3 s to import: on a worker thread, after the first paint.
-    QTimer.singleShot(0, lambda: run_task(lambda: importlib.import_module("app.services"), attach, failed))
+    def prepare() -> object:
+        """The speech and analysis modules take ~0.3 s to import, and the history's check reads the
+        whole file: both on a worker thread, after the first paint."""
+        return importlib.import_module("app.services").open_history()
+
+    QTimer.singleShot(0, lambda: run_task(prepare, attach, failed))
     if probe:
         # The benchmark measures launch -> first event-loop turn after show() -> practice ready.
         QTimer.singleShot(0, lambda: print("window-shown", flush=True))

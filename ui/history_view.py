@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis import sentences as sent
-from app.analysis.analyze import Analysis, analyze, from_record
+from app.analysis.analyze import Analysis
 from app.analysis.timing import clock
+from app.attempts import load_attempt, question_text
 from app.history import RECOVERED, AttemptSummary, Store, StoreError
 from app.questions import Bank
 from ui.sorted_item import SortedItem
@@ -132,7 +132,7 @@ class HistoryView(QWidget):
         self.table.setRowCount(first + len(page))
         for r, a in enumerate(page, start=first):
             when = datetime.fromisoformat(a.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
-            question = a.question_text or self._question_text(a.question_id)
+            question = a.question_text or question_text(self.bank, a.question_id)
             if a.origin == RECOVERED:
                 question = self.tr("{0} (recovered recording)").format(question)
             cells = [
@@ -162,45 +162,13 @@ class HistoryView(QWidget):
         self.more.setText(self.tr("Show older ({0} more)").format(min(PAGE, left)))
         self.more.setVisible(left > 0)
 
-    def _question_text(self, qid: str) -> str:
-        try:
-            return self.bank.by_id(qid).question
-        except KeyError:
-            return qid
-
     def selected_ids(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         items = [self.table.item(r, 0) for r in rows]
         return [int(i.data(Qt.ItemDataRole.UserRole)) for i in items if i is not None]
 
     def analysis_of(self, attempt_id: int) -> tuple[str, Analysis, Path | None]:
-        record = self.store.attempt(attempt_id)
-        s = record.summary
-        question = (
-            self.bank.by_id(s.question_id) if s.question_id in {q.id for q in self.bank.questions} else None
-        )
-        # As it was saved, with the person's corrections; an attempt saved before schema 4 is analysed again.
-        saved = from_record(record.record) if record.record else None
-        analysis = saved or analyze(
-            sent.from_transcript(record.transcript),
-            self.bank,
-            question,
-            engine=s.engine,
-            target_seconds=s.target_s or 120,
-        )
-        when = datetime.fromisoformat(s.started_at).astimezone().strftime("%d %b %H:%M")
-        return f"{when} — {s.question_text or self._question_text(s.question_id)}", analysis, record.audio
-
-    def last_of(self, question_id: str) -> tuple[str, Analysis] | None:
-        """The newest saved attempt at `question_id` (when, analysis), for "since your last try"."""
-        try:
-            found = self.store.attempts(question_id, limit=1)
-            if not found:
-                return None
-            title, analysis, _ = self.analysis_of(found[0].id)
-        except StoreError:  # no comparison is better than no feedback
-            return None
-        return title.split(" — ")[0], analysis
+        return load_attempt(self.store, self.bank, attempt_id)
 
     @Slot()
     def replay_selected(self) -> None:

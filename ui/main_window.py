@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from ui.question_list import QuestionList
 from ui.relabel import correct
 
 if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
+    from app.analysis.analyze import Analysis
     from app.practice import PracticeResult
     from app.services import Services
     from ui.feedback_view import FeedbackView
@@ -272,13 +274,14 @@ class MainWindow(QMainWindow):
             return
         qid = view.analysis.question_id
         question = self.loaded.bank.by_id(qid) if qid in {q.id for q in self.loaded.bank.questions} else None
-        analysis, error = correct(
-            view.analysis, sentence, section, question, self.services.store, view.attempt_id
-        )
+        analysis = correct(view.analysis, sentence, section, question)
         view.show_corrected(analysis, sentence)
-        if error:
-            self.show_banner(self.tr("Your correction could not be saved: {0}").format(error))
-        self.history_view.refresh()
+        self._save_analysis(
+            view.attempt_id,
+            analysis,
+            self.history_view.refresh,
+            self.tr("Your correction could not be saved: {0}"),
+        )
 
     @Slot(str, object, str, object)
     def _compare(self, title_a: str, a: object, title_b: str, b: object) -> None:
@@ -295,46 +298,50 @@ class MainWindow(QMainWindow):
         """The person corrected a label: the feedback follows at once and the attempt keeps it."""
         view = self.feedback_view
         result = view.result if view is not None else None
-        if view is None or result is None or result.analysis is None or self.services is None:
+        if view is None or result is None or self.services is None:
             return
-        store = self.services.store
-        analysis, error = correct(
-            result.analysis, sentence, section, result.question, store, self._attempt_id
-        )
+        analysis = correct(result.analysis, sentence, section, result.question)
         view.show_corrected(replace(result, analysis=analysis), sentence)
-        if error:
-            self.show_banner(self.tr("Your correction could not be saved: {0}").format(error))
+        self._save_analysis(
+            self._attempt_id, analysis, lambda: None, self.tr("Your correction could not be saved: {0}")
+        )
 
     @Slot(object)
     def _on_result(self, result: PracticeResult) -> None:
+        """The answer, already saved (or not, and why) by the practice session's history worker."""
         if self.feedback_view is None or self.services is None:
             return
-        from app.history import StoreError
-
-        self._attempt_id = None
-        previous = self.history_view.last_of(result.question.id) if self.history_view else None
-        try:
-            self._attempt_id = self.services.store.save_attempt(
-                result.for_history(), keep_audio=self.services.settings.keep_recordings
+        self._attempt_id = result.attempt_id
+        if result.save_error:
+            self.show_banner(
+                self.tr("This answer could not be saved to your history: {0}").format(result.save_error)
             )
-        except StoreError as e:
-            self.show_banner(self.tr("This answer could not be saved to your history: {0}").format(e))
         self.refresh_practice()
-        self.feedback_view.show_result(result, previous)
+        self.feedback_view.show_result(result, result.previous)
         self.pages.setCurrentWidget(self.feedback_view)
         self.feedback_view.setFocus()
 
     @Slot(object)
     def _on_refined(self, refined: PracticeResult) -> None:
-        """Fillers counted on the second listen: shown at once if that answer is on screen, and saved."""
+        """Fillers counted on the second listen: shown at once if that answer is on screen, and saved
+        with the labels the person may have corrected meanwhile."""
         analysis = self.feedback_view.refine(refined) if self.feedback_view else None
-        if analysis is not None and self.services is not None and self._attempt_id is not None:
-            from app.history import StoreError
+        if analysis is not None:
+            self._save_analysis(
+                self._attempt_id, analysis, lambda: None, self.tr("The filler count could not be saved: {0}")
+            )
 
-            try:
-                self.services.store.save_analysis(self._attempt_id, analysis)
-            except StoreError as e:
-                self.show_banner(self.tr("The filler count could not be saved: {0}").format(e))
+    def _save_analysis(
+        self, attempt_id: int | None, analysis: Analysis, after: Callable[[], None], failed: str
+    ) -> None:
+        """A changed analysis saved with its attempt on the history worker; `after` runs once it is."""
+        if attempt_id is None or self.services is None:
+            return
+        self.services.history.submit(
+            lambda store: store.save_analysis(attempt_id, analysis),
+            lambda _: after(),
+            lambda message: self.show_banner(failed.format(message)),
+        )
 
     @Slot()
     def _again(self) -> None:

@@ -19,7 +19,6 @@ from app.analysis.model import LABELS, Label
 
 if TYPE_CHECKING:
     from app.analysis.analyze import Analysis
-    from app.history import Store
     from app.questions import Question
 
 # One key per section; L for the lesson (reflection), because R is the result. The menu's items carry
@@ -164,24 +163,8 @@ class RelabelFilter(QObject):
             self.apply(i, chosen.data())
 
 
-def correct(
-    analysis: Analysis,
-    sentence: int,
-    section: str,
-    question: Question | None,
-    store: Store,
-    attempt_id: int | None,
-) -> tuple[Analysis, str | None]:
-    """The analysis with sentence `sentence` set to `section`, saved with its attempt (when it was
-    saved at all); and why saving failed, or None."""
+def correct(analysis: Analysis, sentence: int, section: str, question: Question | None) -> Analysis:
+    """The analysis with sentence `sentence` set to `section` (the caller saves it with its attempt)."""
     from app.analysis.analyze import relabel
-    from app.history import StoreError
 
-    corrected = relabel(analysis, sentence, cast(Label, section), question)
-    if attempt_id is None:
-        return corrected, None
-    try:
-        store.save_analysis(attempt_id, corrected)
-    except StoreError as e:
-        return corrected, str(e)
-    return corrected, None
+    return relabel(analysis, sentence, cast(Label, section), question)

@@ -364,6 +364,18 @@ class Speaker(QObject):
         """Why speech is unavailable, with what to do about it; "" when it is available."""
         return self._engine_info(timeout).reason
 
+    def engine_started(self) -> bool:
+        """Whether the engine has started (or failed to): then nothing here waits for it."""
+        return self._info.done()
+
+    def known_unavailable(self) -> str:
+        """Why speech cannot be made, once the engine has said so; "" while it is still starting or
+        when it works. Never waits: a request made while it starts is queued until it has."""
+        if not self._info.done():
+            return ""
+        info = self._info.result()
+        return "" if info.available else info.reason
+
     def voices(self, timeout: float = 10.0) -> list[Voice]:
         return list(self._engine_info(timeout).voices)
 
@@ -393,9 +405,10 @@ class Speaker(QObject):
         """The chosen voice id; None means the engine's default."""
         return self._voice
 
-    def set_voice(self, voice_id: str | None) -> None:
-        """Raises ValueError for an id the engine does not offer (the settings UI lists `voices()`)."""
-        if voice_id is not None:
+    def set_voice(self, voice_id: str | None, check: bool = True) -> None:
+        """Raises ValueError for an id the engine does not offer (the settings UI lists `voices()`);
+        `check=False` takes it unchecked, without waiting for the engine to start (at start-up)."""
+        if voice_id is not None and check:
             known = {v.id for v in self.voices()}
             if known and voice_id not in known:
                 raise ValueError(f"unknown voice {voice_id!r}")

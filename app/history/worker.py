@@ -1,0 +1,47 @@
+"""One serial worker for database work, as Anki's task manager has: saving an attempt (SQLite with
+`synchronous=FULL`, then a file move) and saving a corrected analysis run off the GUI thread, one at a
+time and in the order asked, on the worker's own connection; each result or error comes back on the
+thread that asked. SQLite in WAL mode lets the screens keep reading on theirs meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QThreadPool
+
+from app.history.store import Store
+from app.tasks import run_task
+
+T = TypeVar("T")
+
+
+class HistoryWorker:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(1)  # one job at a time, in order: a save is never overtaken
+        self._store: Store | None = None
+
+    def submit(
+        self, job: Callable[[Store], T], on_done: Callable[[T], Any], on_error: Callable[[str], Any]
+    ) -> None:
+        """Run `job(store)` on the worker; `on_done(result)` or `on_error(message)` follows here."""
+        run_task(lambda: job(self._open()), on_done, on_error, pool=self._pool)
+
+    def _open(self) -> Store:
+        """The worker's connection, opened by its first job (jobs never overlap, so one is enough)."""
+        if self._store is None:
+            self._store = Store.open(self.path)
+        return self._store
+
+    def wait(self) -> None:
+        """Until every job asked so far has run (a save under way is never cut off by quitting)."""
+        self._pool.waitForDone()
+
+    def close(self) -> None:
+        self.wait()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
