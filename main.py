@@ -2,17 +2,7 @@
 
 import sys
 
-
-def _main() -> int:
-    argv = sys.argv[1:]
-    if not argv or argv[0].startswith("-platform") or argv[0] in ("--gui",):
-        from ui.application import run
-
-        return run(argv)
-    from app.cli import main
-
-    return main(argv)
-
+from ui.launch import main
 
 if __name__ == "__main__":
-    sys.exit(_main())
+    sys.exit(main())

@@ -121,7 +121,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 def _cmd_train_labeller(args: argparse.Namespace) -> int:
     """For developers: after a change to the training answers or the labeller's code, train the labeller
-    that ships in resources/ (seconds; about a minute with the sentence encoder)."""
+    that ships in app/resources/ (seconds; about a minute with the sentence encoder)."""
     from app.analysis import encoder, star
     from app.analysis.decode import DecoderCosts
     from app.analysis.labeller_files import model_key, write_shipped
@@ -203,8 +203,21 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_desktop(args: argparse.Namespace) -> int:
+    from app import desktop
+
+    if args.remove:
+        removed = desktop.uninstall()
+        print("\n".join(f"removed {p}" for p in removed) or "nothing to remove")
+        return 0
+    for p in desktop.install():
+        print(f"wrote {p}")
+    print("STAR Coach is in the application menu (log out and in if it does not show yet).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="main.py", description="STAR Coach: with no command, start the app.")
+    p = argparse.ArgumentParser(prog="star-coach", description="STAR Coach: with no command, start the app.")
     sub = p.add_subparsers(dest="command", required=True)
 
     q = sub.add_parser("questions", help="list the question bank")
@@ -249,8 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--attempt", type=int, help="the attempt's id (see `history`), exported as Markdown")
     e.set_defaults(func=_cmd_export)
 
+    d = sub.add_parser(
+        "install-desktop", help="add STAR Coach to the application menu (a desktop entry and icon)"
+    )
+    d.add_argument("--remove", action="store_true", help="take the entry and the icon away again")
+    d.set_defaults(func=_cmd_desktop)
+
     tl = sub.add_parser(
-        "train-labeller", help="(developers) train the STAR labeller that ships in resources/"
+        "train-labeller", help="(developers) train the STAR labeller that ships in app/resources/"
     )
     tl.set_defaults(func=_cmd_train_labeller)
 

@@ -8,6 +8,13 @@ from pathlib import Path
 from platformdirs import PlatformDirs
 
 APP_NAME = "star-coach"
+# What ships inside the package (the question bank, the trained labeller, its training answers, the
+# icon): found beside this file in a checkout and in an installed wheel alike.
+RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+def resource(*parts: str) -> Path:
+    return RESOURCES.joinpath(*parts)
 
 
 def _dirs() -> PlatformDirs:

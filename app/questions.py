@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
+from app import paths
+
 SectionKey = Literal["situation", "task", "action", "result", "reflection"]
 SECTION_KEYS: tuple[SectionKey, ...] = ("situation", "task", "action", "result", "reflection")
 
@@ -157,8 +159,8 @@ class BankError(Exception):
 
 
 def builtin_bank_path() -> Path:
-    """`resources/questions.json` beside the package (a source checkout or an editable install)."""
-    return Path(__file__).resolve().parent.parent / "resources" / "questions.json"
+    """`app/resources/questions.json`, inside the package (a checkout, an editable install or a wheel)."""
+    return paths.resource("questions.json")
 
 
 def load_bank(path: Path) -> Bank:

@@ -1,4 +1,4 @@
-"""Writes resources/verb_forms.tsv.xz: every English word lemminflect knows as a verb form, with its tags.
+"""Writes app/resources/verb_forms.tsv.xz: every English word lemminflect knows as a verb form, with its tags.
 
 The labeller's grammatical form (app/analysis/grammar.py) needs only "which verb forms can this word
 be". lemminflect answers that, but holds 50 MB of tables in memory once asked; the answers for all its
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lemminflect import getAllInflections, getAllLemmas
 
-OUT = Path(__file__).resolve().parent.parent / "resources" / "verb_forms.tsv.xz"
+OUT = Path(__file__).resolve().parent.parent / "app" / "resources" / "verb_forms.tsv.xz"
 
 
 def forms(word: str) -> list[str]:

@@ -106,7 +106,7 @@ def test_labeller_accuracy_does_not_regress(bank: Bank) -> None:
 
 
 def test_the_shipped_labeller_fits_the_training_data_and_code(bank: Bank) -> None:
-    """The labeller in resources/ is loaded only when it was trained on exactly these answers with this
+    """The labeller in app/resources/ is loaded only when it was trained on exactly these answers with this
     code; a stale one makes every first start train for half a minute. Fix: python main.py train-labeller."""
     from app.analysis.decode import DecoderCosts
     from app.analysis.labeller_files import _load_shipped, model_key

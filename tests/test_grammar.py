@@ -34,7 +34,7 @@ def test_tense_modality_and_habit() -> None:
 
 
 def test_the_shipped_verb_forms_are_lemminflects() -> None:
-    """The app reads resources/verb_forms.tsv.xz instead of holding lemminflect's 50 MB of tables;
+    """The app reads app/resources/verb_forms.tsv.xz instead of holding lemminflect's 50 MB of tables;
     the file must say what the library says (scripts/make_verb_forms.py makes it again)."""
     import random
 

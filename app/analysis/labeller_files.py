@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from app import paths
 from app.analysis.decode import DecoderCosts
 from app.analysis.star import StarLabeller
 from app.analysis.stories import Story, training_stories
@@ -41,7 +42,7 @@ def model_key(stories: Sequence[Story], costs: DecoderCosts) -> str:
 def shipped_path() -> Path:
     """The labeller trained on the built-in training data, made by `python main.py train-labeller` and
     shipped: training takes ~30 s on 2 cores (two models, three presence folds), loading ~0.5 s."""
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "star_labeller.pickle.xz"
+    return paths.resource("star_labeller.pickle.xz")
 
 
 def _load_shipped(key: str) -> StarLabeller | None:

@@ -22,7 +22,7 @@ STATES: tuple[State, ...] = ("present", "unclear", "missing")
 
 # A section with no sentence is "missing" only below MISSING_BELOW, "unclear" above it; a section with
 # sentences is "unclear" below UNSURE_BELOW. Chosen on the dev sets (leave-one-writer-out over
-# resources/star_training, n = 200 complete answers and 1,000 removed-section trials, and the bank's
+# app/resources/star_training, n = 200 complete answers and 1,000 removed-section trials, and the bank's
 # leave-one-question-out, 36 answers and 127 trials). Missing 0.3 holds complete answers told a section
 # is missing at 0.020 (0.4: 0.050). A removed section is often taken by a neighbouring sentence, so only
 # a doubt about the sections that do have sentences can catch it; UNSURE_BELOW against (removed section

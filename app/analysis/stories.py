@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app import paths
 from app.analysis.model import LABELS, STAR, Label
 from app.analysis.sentences import split_text
 from app.questions import Bank
@@ -158,7 +159,7 @@ TYPICAL_POSITION: dict[Label, float] = {
 def corpus_dir() -> Path:
     """Answers written and labelled for training (never the test sets), one file per writer with the
     writer's brief beside the answers."""
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "star_training"
+    return paths.resource("star_training")
 
 
 def corpus_stories(folder: Path | None = None) -> list[Story]:
