@@ -10,9 +10,10 @@ from pathlib import Path
 
 from app import paths
 from app.analysis.timing import clock
+from app.bank_import import import_markdown
 from app.fileio import atomic_write_text
 from app.history import StoreError
-from app.questions import BankError, import_markdown, load_bank, load_bank_or_builtin
+from app.questions import BankError, load_bank, load_bank_or_builtin
 from app.speech.transcript import SpeechError
 
 

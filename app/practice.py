@@ -27,7 +27,7 @@ from app.questions import Bank, Question
 from app.settings import Settings
 from app.speech.ask import QuestionReader
 from app.speech.audio import Samples, decode_audio
-from app.speech.capture import RecordingResult
+from app.speech.capture_worker import RecordingResult
 from app.speech.fillers import listen_for_fillers
 from app.speech.session import AnswerResult, AnswerSession
 from app.speech.transcript import Transcriber, Transcript

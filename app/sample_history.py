@@ -15,7 +15,7 @@ from app.analysis.model import STAR
 from app.history import Store, attempt_row
 from app.practice import PracticeResult
 from app.questions import Bank, Question, builtin_bank_path, load_bank
-from app.speech.capture import RecordingResult
+from app.speech.capture_worker import RecordingResult
 from app.speech.transcript import Transcript, Word
 
 _FAKE: dict[str, list[str]] = {

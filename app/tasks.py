@@ -35,7 +35,7 @@ class _Relay(QObject):
         self._on_error(message)
 
 
-class _Job(QRunnable):
+class SpeechJob(QRunnable):
     def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
         self.fn = fn
@@ -64,4 +64,4 @@ def run_task(
     `on_error(message)` follows on this thread."""
     relay = _Relay(on_done, on_error)
     _ALIVE.add(relay)
-    (pool or QThreadPool.globalInstance()).start(_Job(fn, relay))
+    (pool or QThreadPool.globalInstance()).start(SpeechJob(fn, relay))

@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from app.analysis.delivery import FILLER_HESITATIONS, clean_token
+from app.analysis.evidence import clean_token
+from app.analysis.spoken_words import FILLER_HESITATIONS
 from app.speech.audio import decode_audio
 from app.speech.fillers import listen_for_fillers
 from app.speech.transcribe import WhisperTranscriber

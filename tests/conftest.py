@@ -43,7 +43,8 @@ def star_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WhisperTranscriber]:
     """The default engine as the app transcribes answers, loaded once for the whole run (its hash
     marker goes to a private data folder, never the real one)."""
-    from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
+    from app.speech.models import MODEL_ENV
+    from app.speech.transcribe import WhisperTranscriber
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("STAR_COACH_HOME", str(tmp_path_factory.mktemp("whisper-home")))

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from app import paths
+from app.bank_import import import_markdown
 from app.history import Store
 from app.practice import PracticeSession
-from app.questions import Bank, import_markdown, load_bank_or_builtin
+from app.questions import Bank, load_bank_or_builtin
 from app.sample_history import generate_attempts
 from app.settings import RANGES, Settings
 from app.speech.audio import SAMPLE_RATE, Samples, decode_audio

@@ -16,7 +16,8 @@ from PySide6.QtMultimedia import QAudioFormat
 from pytestqt.qtbot import QtBot
 
 from app.speech.audio import SAMPLE_RATE
-from app.speech.capture import Recorder, RecordingResult, _Converter
+from app.speech.capture import Recorder
+from app.speech.capture_worker import RecordingResult, _Converter
 from app.speech.wavfile import PARTIAL_SUFFIX, read_wav_int16, recover_recordings
 from tests.audio_utils import (
     RecordedClock,

@@ -21,10 +21,10 @@ from pytestqt.qtbot import QtBot
 from app.practice import Phase, PracticeResult, PracticeSession, recording_name
 from app.questions import builtin_bank_path, load_bank
 from app.settings import Settings
-from app.speech import transcribe as tr
+from app.speech import gate
 from app.speech import transcript as ts
 from app.speech.audio import SAMPLE_RATE, Samples, decode_audio
-from app.speech.capture import RecordingResult
+from app.speech.capture_worker import RecordingResult
 from app.speech.session import AnswerResult
 from app.speech.streaming import Segmenter, merge
 from app.speech.transcribe import WhisperTranscriber
@@ -153,12 +153,12 @@ def test_a_streamed_french_answer_is_not_english(
 
 def test_the_rule_reads_whisper_word_probabilities() -> None:
     """English nonsense Whisper is unsure of is not English; a short "hmm" or a clear answer is judged fine."""
-    assert tr.english_check([0.3, 0.2, 0.6, 0.1], 18.0, 20.0, 40.0) == ts.not_english_note(
+    assert gate.english_check([0.3, 0.2, 0.6, 0.1], 18.0, 20.0, 40.0) == ts.not_english_note(
         20.0, 40.0, "18.0 s of speech gave 4 words of mean probability 0.30 (English is 0.5 or more)"
     )
-    assert tr.english_check([], 18.0, 0.0, 20.0) is not None  # speech, and Whisper wrote nothing
-    assert tr.english_check([0.9, 0.7, 0.8], 18.0, 0.0, 20.0) is None
-    assert tr.english_check([], 1.0, 0.0, 20.0) is None  # too little speech to tell
+    assert gate.english_check([], 18.0, 0.0, 20.0) is not None  # speech, and Whisper wrote nothing
+    assert gate.english_check([0.9, 0.7, 0.8], 18.0, 0.0, 20.0) is None
+    assert gate.english_check([], 1.0, 0.0, 20.0) is None  # too little speech to tell
 
 
 def test_one_odd_stretch_does_not_refuse_an_english_answer() -> None:

@@ -14,7 +14,8 @@ from app.practice import Phase, PracticeSession
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.recovery import notice, save_recovered, transcribe_recordings
 from app.settings import Settings
-from app.speech.transcribe import WhisperTranscriber, bundled_model_dir
+from app.speech.models import bundled_model_dir
+from app.speech.transcribe import WhisperTranscriber
 from tests.audio_utils import RecordedClock, espeak, feed
 
 ANSWER = (

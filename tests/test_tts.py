@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from app import paths
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
-from app.speech.tts import DEFAULT_RATE, MAX_RATE, MIN_RATE, Speaker, TtsError
+from app.speech.tts import DEFAULT_RATE, MAX_RATE, MIN_RATE, Speaker
+from app.speech.tts_engine import TtsError
 from tests.audio_utils import (
     MonitorRecording,
     correlate_files,

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.speech.capture import AudioInputs, InputDevice, Recorder, RecordingResult, State
+from app.speech.capture import AudioInputs, Recorder, State
+from app.speech.capture_worker import InputDevice, RecordingResult
 
 TEST_LIMIT_MS = 120_000  # a test left running is stopped after two minutes
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.speech.transcribe import DEFAULT_MODEL, ENGINES, MODEL_ENV, REQUIRED_MODEL_FILES, models_dir
+from app.speech.models import DEFAULT_MODEL, MODEL_ENV, REQUIRED_MODEL_FILES, models_dir
+from app.speech.transcribe import ENGINES
 
 OFFERED_MODELS = ("base.en", "small.en")  # beyond the bundled tiny.en: each larger, better, slower
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
-from app.speech.tts import Speaker, Voice
+from app.speech.tts import Speaker
+from app.speech.tts_engine import Voice
 from app.tasks import run_task
 
 MIN_WPM, MAX_WPM = 80, 300  # slower or faster than this is no help for practising

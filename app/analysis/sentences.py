@@ -120,7 +120,7 @@ def _unpunctuated_break(cur: list[Word], nxt: Word, rest: list[Word], pause_s: f
     return (starts_cue and gap >= 0.25) or (len(cur) >= max_words and starts_cue)
 
 
-def _timed_words(texts: Sequence[str], wpm: float) -> list[list[Word]]:
+def timed_words(texts: Sequence[str], wpm: float) -> list[list[Word]]:
     """Words given times at `wpm`, with a short pause between sentences, so timing still adds up."""
     per_word = 60.0 / wpm
     t = 0.0
@@ -150,4 +150,4 @@ def split_text(text: str) -> list[str]:
 def from_text(text: str, lines: bool = False, wpm: float = DEFAULT_WPM) -> list[Sentence]:
     """Sentences of plain text; `lines`: each non-empty line is one sentence, never re-split."""
     texts = [line.strip() for line in text.splitlines() if line.strip()] if lines else split_text(text)
-    return [_make(words, timed=False) for words in _timed_words(texts, wpm) if words]
+    return [_make(words, timed=False) for words in timed_words(texts, wpm) if words]

@@ -20,7 +20,8 @@ FILLER_PROMPT = "So, um, I was, uh, working there and, um, we had, uh, a problem
 def listen_for_fillers(engine: object, samples: Samples) -> tuple[Word, ...] | None:
     """The "um"/"uh" words heard in `samples` (16 kHz mono), with their times; None when the engine
     cannot be prompted (Sphinx), and the transcript's own count stands."""
-    from app.analysis.delivery import FILLER_HESITATIONS, clean_token
+    from app.analysis.evidence import clean_token
+    from app.analysis.spoken_words import FILLER_HESITATIONS
     from app.speech.transcribe import WhisperTranscriber
 
     if not isinstance(engine, WhisperTranscriber):

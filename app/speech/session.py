@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from app.speech.capture import Recorder, RecordingResult
+from app.speech.capture import Recorder
+from app.speech.capture_worker import RecordingResult
 from app.speech.streaming import StreamingTranscriber
 from app.speech.transcript import Transcriber, Transcript
 
