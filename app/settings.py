@@ -1,4 +1,4 @@
-"""One typed settings object with defaults, stored as JSON in the data folder.
+"""One typed settings object with defaults (pydantic), stored as JSON in the data folder.
 
 A damaged settings file must not stop the app: it is kept aside and the defaults are used. A value
 of the wrong type or outside its range (a file edited by hand) costs only that value: it is logged and
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app import paths
 from app.fileio import atomic_write_text
@@ -27,16 +28,24 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 
 
-@dataclass
-class Settings:
+def _within(name: str) -> Any:
+    low, high = RANGES[name]
+    return Field(ge=low, le=high)
+
+
+class Settings(BaseModel):
+    """Validated by pydantic, strictly: a "true" string or a 1.5 is not taken for a bool or an int."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
     input_device_id: str = ""  # "" = the system's default microphone
     input_device_name: str = ""
     voice_id: str = ""  # "" = the speech engine's default voice
-    speech_rate_wpm: int = 175
+    speech_rate_wpm: Annotated[int, _within("speech_rate_wpm")] = 175
     engine: str = "whisper"  # or "sphinx"
     model: str = ""  # "" = STAR_COACH_MODEL, then the bundled tiny.en
-    think_seconds: int = 0
-    target_seconds: int = 120
+    think_seconds: Annotated[int, _within("think_seconds")] = 0
+    target_seconds: Annotated[int, _within("target_seconds")] = 120
     hard_stop: bool = False
     keep_recordings: bool = True
 
@@ -58,25 +67,22 @@ class Settings:
             return cls()
         if not isinstance(data, dict):
             return cls()
-        known = {f.name for f in fields(cls)}
-        defaults = cls()
-        values = {}
+        values: dict[str, Any] = {}
+        # Unknown keys (a newer version's) are ignored; a bad value costs only itself: its default is used.
         for key, value in data.items():
-            # Unknown keys (a newer version's) are ignored; bad values fall back to their defaults.
-            if key not in known:
+            if key not in cls.model_fields:
                 continue
-            default = getattr(defaults, key)
-            if type(value) is not type(default):
-                problem = f"is not {type(default).__name__}"
-            elif key in RANGES and not RANGES[key][0] <= value <= RANGES[key][1]:
-                problem = "is outside {}-{}".format(*RANGES[key])
-            else:
-                values[key] = value
+            try:
+                cls.model_validate({key: value})
+            except ValidationError as e:
+                problem = e.errors()[0]["msg"]
+                default = cls.model_fields[key].default
+                log.warning(
+                    "settings %s: %s=%.80r (%s); the default %r is used", path, key, value, problem, default
+                )
                 continue
-            log.warning(
-                "settings %s: %s=%.80r %s; the default %r is used", path, key, value, problem, default
-            )
-        return cls(**values)
+            values[key] = value
+        return cls.model_validate(values)
 
     def save(self, path: Path | None = None) -> None:
-        atomic_write_text(path or self.path(), json.dumps(asdict(self), indent=2) + "\n")
+        atomic_write_text(path or self.path(), json.dumps(self.model_dump(), indent=2) + "\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -60,16 +59,16 @@ def test_out_of_range_numbers_fall_back_to_their_defaults_with_a_warning(
     assert (s.target_seconds, s.think_seconds, s.speech_rate_wpm) == (120, 0, 175)
     assert s.hard_stop and s.voice_id == "gmw/en" and not s.keep_recordings  # the rest of the file is kept
     for said in (
-        "target_seconds=-60 is outside 30-300; the default 120 is used",
-        "think_seconds=86400 is outside 0-60; the default 0 is used",
-        "speech_rate_wpm=0 is outside 80-300; the default 175 is used",
+        "target_seconds=-60 (Input should be greater than or equal to 30); the default 120 is used",
+        "think_seconds=86400 (Input should be less than or equal to 60); the default 0 is used",
+        "speech_rate_wpm=0 (Input should be greater than or equal to 80); the default 175 is used",
     ):
         assert said in caplog.text
 
 
 def test_every_number_has_a_range_whose_ends_are_kept(star_home: Path) -> None:
     defaults = Settings()
-    numbers = {f.name for f in fields(Settings) if type(getattr(defaults, f.name)) is int}
+    numbers = {name for name in Settings.model_fields if type(getattr(defaults, name)) is int}
     assert numbers == set(RANGES)
     for key, (low, high) in RANGES.items():
         assert low <= getattr(defaults, key) <= high, key

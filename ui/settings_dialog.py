@@ -7,7 +7,6 @@ pool, the microphone test runs on the Recorder's thread, and no model is downloa
 
 from __future__ import annotations
 
-import dataclasses
 from itertools import pairwise
 
 from PySide6.QtCore import QTimer
@@ -100,7 +99,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
-        self._original = dataclasses.replace(settings)
+        self._original = settings.model_copy()
         self._closed = False
 
         self.microphone = MicrophoneSection(inputs if inputs is not None else AudioInputs(self), recorder)
@@ -210,18 +209,19 @@ class SettingsDialog(QDialog):
         voice_id, rate = self.voice.values()
         engine, model = self.transcription.values()
         p = self.practice
-        return dataclasses.replace(
-            self._original,
-            input_device_id=device_id,
-            input_device_name=device_name,
-            voice_id=voice_id,
-            speech_rate_wpm=rate,
-            engine=engine,
-            model=model,
-            think_seconds=p.think.value(),
-            target_seconds=p.target.value(),
-            hard_stop=p.hard_stop.isChecked(),
-            keep_recordings=p.keep.isChecked(),
+        return self._original.model_copy(
+            update={
+                "input_device_id": device_id,
+                "input_device_name": device_name,
+                "voice_id": voice_id,
+                "speech_rate_wpm": rate,
+                "engine": engine,
+                "model": model,
+                "think_seconds": p.think.value(),
+                "target_seconds": p.target.value(),
+                "hard_stop": p.hard_stop.isChecked(),
+                "keep_recordings": p.keep.isChecked(),
+            }
         )
 
     def restore_defaults(self) -> None:

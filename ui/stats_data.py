@@ -133,26 +133,10 @@ def section_shares(attempts: Sequence[AttemptSummary], n: int = 20) -> list[dict
 
 
 def relative(when: datetime, now: datetime) -> str:
-    """'just now', '5 minutes ago', 'yesterday', '3 days ago', '2 weeks ago', '4 months ago'."""
-    s = (now - when).total_seconds()
-    if s < 60:
-        return "just now"
-    if s < 3600:
-        m = int(s // 60)
-        return "1 minute ago" if m == 1 else f"{m} minutes ago"
-    if s < 86400:
-        h = int(s // 3600)
-        return "1 hour ago" if h == 1 else f"{h} hours ago"
-    d = int(s // 86400)
-    if d == 1:
-        return "yesterday"
-    if d < 14:
-        return f"{d} days ago"
-    if d < 60:
-        return f"{d // 7} weeks ago"
-    if d < 730:
-        return f"{d // 30} months ago"
-    return f"{d // 365} years ago"
+    """'10 seconds ago', '5 minutes ago', 'a day ago', '3 days ago', 'a month ago' (humanize)."""
+    import humanize
+
+    return str(humanize.naturaltime(now - when, when=now))
 
 
 def waited_longest(question_ids: Iterable[str], stats: dict[str, QuestionStats]) -> list[str]:
