@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app import paths
 from app.analysis.timing import clock
-from app.bank_import import import_markdown
-from app.fileio import atomic_write_text
+from app.bank.markdown import import_markdown
+from app.bank.questions import BankError, load_bank, load_bank_or_builtin
+from app.core import paths
+from app.core.files import atomic_write_text
 from app.history import StoreError
-from app.questions import BankError, load_bank, load_bank_or_builtin
 from app.speech.transcript import SpeechError
 
 
@@ -128,7 +128,7 @@ def _cmd_train_labeller(args: argparse.Namespace) -> int:
     from app.analysis.labeller_files import model_key, write_shipped
     from app.analysis.star import StarLabeller
     from app.analysis.stories import training_stories
-    from app.questions import builtin_bank_path, load_bank
+    from app.bank.questions import builtin_bank_path, load_bank
 
     bank = load_bank(builtin_bank_path())
     stories = training_stories(bank)

@@ -10,8 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from app import paths
-from app.fileio import atomic_write_text
+from app.core import paths
+from app.core.files import atomic_write_text
 
 APP_ID = paths.APP_NAME
 

@@ -15,22 +15,22 @@ from typing import cast
 
 from PySide6.QtCore import QObject
 
-from app import paths
 from app.analysis.labeller_files import default_labeller, learn_corrections
-from app.analysis.model import Label
 from app.analysis.stories import Story
+from app.analysis.types import Label
+from app.bank.questions import Bank
+from app.core import paths
+from app.core.jobs import run_task
+from app.core.settings import Settings
 from app.history import Store, StoreError
 from app.history.worker import HistoryWorker
-from app.practice import PracticeSession
-from app.questions import Bank
-from app.recovery import Recovered, notice, save_recovered, transcribe_recordings
-from app.settings import Settings
+from app.practice.recovery import Recovered, notice, save_recovered, transcribe_recordings
+from app.practice.session import PracticeSession
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import make_transcriber
 from app.speech.transcript import SpeechError, Transcriber
 from app.speech.tts import Speaker
-from app.tasks import run_task
 
 
 def _transcriber(settings: Settings) -> tuple[Transcriber, list[str]]:

@@ -22,7 +22,7 @@ def _labeller_ready_s(cache: Path, shipped: bool) -> float:
         "from pathlib import Path\n"
         "from app.analysis.labeller_files import load_or_train\n"
         "from app.analysis.stories import training_stories\n"
-        "from app.questions import builtin_bank_path, load_bank\n"
+        "from app.bank.questions import builtin_bank_path, load_bank\n"
         "bank = load_bank(builtin_bank_path())\n"
         "t = time.perf_counter()\n"
         f"labeller = load_or_train(training_stories(bank), Path({str(cache)!r}), shipped={shipped})\n"
@@ -38,7 +38,7 @@ def bench_analysis() -> Figures:
     from app.analysis.analyze import analyze
     from app.analysis.encoder import shared_encoder
     from app.analysis.stories import answer_sentences
-    from app.questions import builtin_bank_path, load_bank
+    from app.bank.questions import builtin_bank_path, load_bank
     from app.speech.transcript import Transcript, Word
     from bench.labeller import agreement
 

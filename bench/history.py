@@ -39,12 +39,12 @@ def _wav_bytes_per_second(folder: Path) -> float:
 
 
 def bench_history(n: int = 5000, runs: int = 20) -> Figures:
-    """Attempts are generated with real analyses and transcripts (app.sample_history), so rows are the
+    """Attempts are generated with real analyses and transcripts (bench.sample_history), so rows are the
     size of saved answers; four questions are never practised, as for a real person."""
+    from app.bank.questions import builtin_bank_path, load_bank
     from app.history import Store
-    from app.questions import builtin_bank_path, load_bank
-    from app.sample_history import generate_attempts
-    from ui.history_view import PAGE  # the screen's page size: its query is timed here
+    from bench.sample_history import generate_attempts
+    from ui.history.history_view import PAGE  # the screen's page size: its query is timed here
 
     bank_ids = [q.id for q in load_bank(builtin_bank_path()).questions]
     home = os.environ["STAR_COACH_HOME"]  # the runner's temporary one

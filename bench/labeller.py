@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.analysis.model import LABELS, STAR, Label
 from app.analysis.sections import SectionFinding
 from app.analysis.star import StarLabeller
 from app.analysis.stories import Story, story_of
+from app.analysis.types import LABELS, STAR, Label
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -220,7 +220,7 @@ def bench_labeller() -> dict[str, Any]:
     """Every labeller figure; the frozen test set once per approach (~6 min on 2 cores, LOQO ~10)."""
     from app.analysis.labeller_files import default_labeller
     from app.analysis.stories import answer_story, training_stories
-    from app.questions import builtin_bank_path, load_bank
+    from app.bank.questions import builtin_bank_path, load_bank
 
     bank = load_bank(builtin_bank_path())
     stories = training_stories(bank)

@@ -16,10 +16,10 @@ def main(screen: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
+    from app.bank.questions import builtin_bank_path, load_bank
     from app.history import Store
-    from app.questions import builtin_bank_path, load_bank
-    from ui.history_view import HistoryView
-    from ui.stats_view import StatsView
+    from ui.history.history_view import HistoryView
+    from ui.stats.stats_view import StatsView
 
     bank, store = load_bank(builtin_bank_path()), Store.open()
     ms = []

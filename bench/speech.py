@@ -27,7 +27,7 @@ def bench_transcribe() -> Figures:
     """The first load checks model.bin's hash (once per install); later loads read the marker."""
     from app.speech.audio import decode_audio
     from app.speech.transcribe import WhisperTranscriber
-    from app.wer import align
+    from bench.wer import align
 
     started = time.perf_counter()
     WhisperTranscriber().load()
@@ -182,11 +182,11 @@ def bench_live() -> Figures:
     """
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
+    from app.speech.answer import AnswerResult, AnswerSession
     from app.speech.audio import decode_audio
-    from app.speech.session import AnswerResult, AnswerSession
     from app.speech.streaming import StreamingTranscriber
     from app.speech.transcribe import WhisperTranscriber
-    from app.wer import word_error_rate
+    from bench.wer import word_error_rate
 
     app = QCoreApplication.instance() or QCoreApplication([])
     clip = audio("gettysburg_speech_only.wav")

@@ -14,7 +14,7 @@ from app.analysis import star
 from app.analysis.analyze import analyze
 from app.analysis.labeller_files import default_labeller, load_or_train
 from app.analysis.stories import answer_sentences, training_stories
-from app.questions import Bank, builtin_bank_path, load_bank
+from app.bank.questions import Bank, builtin_bank_path, load_bank
 from app.speech.transcript import Transcript, Word
 from tests.conftest import ROOT
 
@@ -317,9 +317,9 @@ def test_no_praise_for_a_lesson_the_app_is_unsure_of() -> None:
     """Walk-through: "Your reflection was not clear" beside "You closed with what you learned"."""
     from app.analysis.delivery import measure_delivery
     from app.analysis.feedback import feedback
-    from app.analysis.model import Sentence
     from app.analysis.sections import SectionFinding
     from app.analysis.timing import measure_timing
+    from app.analysis.types import Sentence
 
     told = [("situation", "I ran the front desk."), ("task", "I had to cut no-shows."),
             ("action", "I set up text reminders."), ("result", "No-shows fell to four a week."),

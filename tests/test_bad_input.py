@@ -21,23 +21,23 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app import paths
-from app.bank_import import import_markdown
+from app.bank.markdown import import_markdown
+from app.bank.questions import Bank, load_bank_or_builtin
+from app.core import paths
+from app.core.settings import RANGES, Settings
 from app.history import Store
-from app.practice import PracticeSession
-from app.questions import Bank, load_bank_or_builtin
-from app.sample_history import generate_attempts
-from app.settings import RANGES, Settings
+from app.practice.session import PracticeSession
 from app.speech.audio import SAMPLE_RATE, Samples, decode_audio
 from app.speech.capture import AudioInputs
 from app.speech.transcript import SpeechError, Transcript
 from app.speech.wavfile import StreamingWavWriter
+from bench.sample_history import generate_attempts
 from tests.conftest import ROOT, SEED, SHARED
 from ui.main_window import MainWindow
-from ui.practice_view import PracticeView
-from ui.settings_dialog import SettingsDialog
-from ui.star_timeline import Bar, StarTimeline
-from ui.stats_view import StatsView
+from ui.practice.practice_view import PracticeView
+from ui.practice.star_timeline import Bar, StarTimeline
+from ui.settings.settings_dialog import SettingsDialog
+from ui.stats.stats_view import StatsView
 
 PROGRAM = Path(shutil.which("ls") or sys.executable)  # any executable: what FFmpeg took for MPEG audio
 
@@ -347,7 +347,7 @@ def test_the_settings_dialog_offers_exactly_the_ranges_loading_accepts(
             spin.interpretText()
             assert RANGES[key][0] <= spin.value() <= RANGES[key][1], (key, typed, spin.value())
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    with caplog.at_level(logging.WARNING, logger="app.settings"):
+    with caplog.at_level(logging.WARNING, logger="app.core.settings"):
         saved = Settings.load()
     assert not caplog.records, caplog.text
     assert saved == dialog.result_settings()

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from app.bank_import import ImportProblem, import_markdown
-from app.questions import builtin_bank_path, load_bank
+from app.bank.markdown import ImportProblem, import_markdown
+from app.bank.questions import builtin_bank_path, load_bank
 from tests.conftest import SEED, SEED_EARLY
 
 STRUCTURE = [

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.questions import BankError, builtin_bank_path, load_bank, load_bank_or_builtin
+from app.bank.questions import BankError, builtin_bank_path, load_bank, load_bank_or_builtin
 
 
 def _builtin() -> dict[str, Any]:

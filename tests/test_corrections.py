@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, from_record, relabel, to_record
-from app.analysis.model import Label
 from app.analysis.sections import SectionFinding, judge, with_lesson
+from app.analysis.types import Label
+from app.bank.questions import Bank, builtin_bank_path, load_bank
 from app.history import Store
-from app.questions import Bank, builtin_bank_path, load_bank
 from tests.test_store import make_result, write_wav
 
 # Written for this test: a night-shift story whose task is remembered after the actions.
@@ -119,8 +119,8 @@ def test_a_correction_is_saved_with_the_attempt_and_learnt_from(tmp_path: Path, 
 
 def test_feedback_screen_relabels_a_sentence_by_keyboard(qtbot: QtBot, tmp_path: Path, bank: Bank) -> None:
     """Tab to a sentence and press T: the summary and the timeline follow, the focus stays there."""
-    from ui.feedback_view import FeedbackView
-    from ui.relabel import focus_sentence, focused_sentence
+    from ui.practice.feedback_view import FeedbackView
+    from ui.practice.relabel import focus_sentence, focused_sentence
 
     result = make_result(write_wav(tmp_path / "take.wav"))
     assert result.analysis is not None
@@ -151,7 +151,7 @@ def test_feedback_screen_relabels_a_sentence_by_keyboard(qtbot: QtBot, tmp_path:
 
 
 def test_a_new_answer_opens_the_feedback_at_its_top(qtbot: QtBot, tmp_path: Path) -> None:
-    from ui.feedback_view import FeedbackView
+    from ui.practice.feedback_view import FeedbackView
 
     result = make_result(write_wav(tmp_path / "take.wav"))
     view = FeedbackView(None)
@@ -171,8 +171,8 @@ def test_the_sentence_tab_reaches_is_drawn_in_the_selection_colours(qtbot: QtBot
     """Issue 15: Tab through the transcript showed only a faint dotted frame around the sentence."""
     from PySide6.QtGui import QPalette
 
-    from ui.feedback_view import FeedbackView
-    from ui.relabel import FOCUS_MARK, focused_sentence
+    from ui.practice.feedback_view import FeedbackView
+    from ui.practice.relabel import FOCUS_MARK, focused_sentence
 
     view = FeedbackView(None)
     qtbot.addWidget(view)

@@ -8,8 +8,8 @@ import pytest
 
 from app.analysis.delivery import LONG_PAUSE_S, Delivery, measure_delivery
 from app.analysis.lexicons import PRINCIPLE_LEXICON
-from app.analysis.model import Label, Sentence
-from app.questions import PRINCIPLES
+from app.analysis.types import Label, Sentence
+from app.bank.questions import PRINCIPLES
 from app.speech.transcript import Word
 
 

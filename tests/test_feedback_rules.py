@@ -9,7 +9,7 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
 from app.analysis.feedback import MAX_POINTS, TOPIC
 from app.analysis.stories import answer_sentences
-from app.questions import Bank, builtin_bank_path, load_bank
+from app.bank.questions import Bank, builtin_bank_path, load_bank
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_sentence_text_keeps_whispers_split_tokens_whole() -> None:
 def test_only_the_results_figures_are_quoted_and_a_time_of_day_is_none() -> None:
     """The praise once quoted "8" from "8 a.m." and "99 %" from the lesson."""
     from app.analysis.delivery import measure_delivery
-    from app.analysis.model import Label, Sentence
+    from app.analysis.types import Label, Sentence
     from app.speech.transcript import Word
 
     def said(section: Label, tokens: list[str], t0: float) -> Sentence:
@@ -92,9 +92,9 @@ def test_an_answer_spoken_at_the_recommended_split_gets_no_advice_on_its_shares(
     told its setup is long or its action short, whatever the question's reference answer."""
     from app.analysis.delivery import measure_delivery
     from app.analysis.feedback import feedback
-    from app.analysis.model import Sentence
     from app.analysis.sections import judge
     from app.analysis.timing import ACTION_GUIDE_MIN, RECOMMENDED_SPLIT, SETUP_GUIDE_MAX, measure_timing
+    from app.analysis.types import Sentence
 
     assert sum(RECOMMENDED_SPLIT.values()) == pytest.approx(1.0)
     assert RECOMMENDED_SPLIT["situation"] + RECOMMENDED_SPLIT["task"] <= SETUP_GUIDE_MAX + 1e-9

@@ -9,8 +9,8 @@ from pathlib import Path
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze, relabel, with_hesitations
 from app.analysis.delivery import measure_delivery
-from app.analysis.model import Sentence
-from app.questions import builtin_bank_path, load_bank
+from app.analysis.types import Sentence
+from app.bank.questions import builtin_bank_path, load_bank
 from app.speech.audio import decode_audio
 from app.speech.fillers import listen_for_fillers
 from app.speech.transcribe import WhisperTranscriber

@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.practice import PracticeResult
-from app.questions import load_bank_or_builtin
+from app.bank.questions import load_bank_or_builtin
+from app.core.settings import Settings
+from app.practice.session import PracticeResult
 from app.services import Services
-from app.settings import Settings
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow
 
@@ -141,8 +141,8 @@ def test_a_long_history_opens_a_page_at_a_time(qtbot: QtBot, star_home: Path) ->
     """5,000 rows took ~110 ms to fill: the screen shows the newest page and brings older ones on request
     or when scrolled to the end, newest first throughout."""
     from app.history import Store
-    from app.sample_history import generate_attempts
-    from ui.history_view import PAGE, HistoryView
+    from bench.sample_history import generate_attempts
+    from ui.history.history_view import PAGE, HistoryView
 
     bank = load_bank_or_builtin(None).bank
     with Store.open() as store:

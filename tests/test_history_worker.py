@@ -54,9 +54,9 @@ def test_a_failed_save_comes_back_as_its_message(qtbot: QtBot, tmp_path: Path) -
 
 
 def test_a_label_corrected_on_replay_is_saved_by_the_worker(qtbot: QtBot, star_home: Path) -> None:
-    from app.questions import load_bank_or_builtin
+    from app.bank.questions import load_bank_or_builtin
+    from app.core.settings import Settings
     from app.services import Services
-    from app.settings import Settings
     from ui.main_window import MainWindow
 
     loaded = load_bank_or_builtin(None)

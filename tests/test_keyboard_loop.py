@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from pytestqt.qtbot import QtBot
 
-from app.questions import load_bank_or_builtin
+from app.bank.questions import load_bank_or_builtin
+from app.core.settings import Settings
 from app.services import Services
-from app.settings import Settings
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow
 
@@ -68,7 +68,7 @@ def test_replay_and_compare_have_a_visible_way_back(qtbot: QtBot, window: MainWi
 
 
 def test_f1_lists_the_shortcuts() -> None:
-    from ui.help_dialogs import shortcut_sheet_html
+    from ui.common.help_dialogs import shortcut_sheet_html
 
     sheet = shortcut_sheet_html()
     for key in ("Ctrl+Enter", "Ctrl+,", "Space", "Esc", "S T A R L O", "F1"):
@@ -76,7 +76,7 @@ def test_f1_lists_the_shortcuts() -> None:
 
 
 def test_after_escape_the_meter_and_clock_start_again_from_zero(window: MainWindow) -> None:
-    from app.practice import Phase
+    from app.practice.session import Phase
 
     view = window.practice_view
     assert view is not None

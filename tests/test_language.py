@@ -18,14 +18,14 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.practice import Phase, PracticeResult, PracticeSession, recording_name
-from app.questions import builtin_bank_path, load_bank
-from app.settings import Settings
+from app.bank.questions import builtin_bank_path, load_bank
+from app.core.settings import Settings
+from app.practice.session import Phase, PracticeResult, PracticeSession, recording_name
 from app.speech import gate
 from app.speech import transcript as ts
+from app.speech.answer import AnswerResult
 from app.speech.audio import SAMPLE_RATE, Samples, decode_audio
 from app.speech.capture_worker import RecordingResult
-from app.speech.session import AnswerResult
 from app.speech.streaming import Segmenter, merge
 from app.speech.transcribe import WhisperTranscriber
 from app.speech.transcript import Transcript, Word

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app import paths
-from app.questions import builtin_bank_path, load_bank_or_builtin
+from app.bank.questions import builtin_bank_path, load_bank_or_builtin
+from app.core import paths
+from ui.browse.question_list import ID_ROLE
 from ui.main_window import MainWindow
-from ui.question_list import ID_ROLE
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_search_lists_the_questions_that_ask_about_it_first(window: MainWindow, 
 
 
 def test_every_leadership_principle_is_listed_and_one_with_no_question_says_so(window: MainWindow) -> None:
-    from app.questions import PRINCIPLES
+    from app.bank.questions import PRINCIPLES
 
     combo = window.questions.principle
     listed = [combo.itemData(i) for i in range(1, combo.count())]
@@ -152,7 +152,7 @@ def test_section_colours_follow_a_dark_palette(qtbot: QtBot) -> None:
 
     from PySide6.QtGui import QColor, QPalette
 
-    from ui.question_detail import QuestionDetail
+    from ui.browse.question_detail import QuestionDetail
 
     def backgrounds(view: QuestionDetail) -> list[float]:
         colours = re.findall(r"background-color:\s*(#[0-9a-fA-F]{6})", view.toHtml())
@@ -175,7 +175,7 @@ def test_section_colours_follow_a_dark_palette(qtbot: QtBot) -> None:
 
 
 def test_practised_questions_show_their_last_result_and_filter(window: MainWindow) -> None:
-    from ui.question_list import Practice
+    from ui.browse.question_list import Practice
 
     window.questions.set_practice({"q08": Practice(2, 95.0, ("task",)), "q12": Practice(1, 61.0)})
     texts = {

@@ -248,7 +248,7 @@ def test_second_annotator_labels_every_sentence_of_the_bank() -> None:
     """One label per sentence as the app splits the reference answers: a change to the splitting or the
     bank would otherwise compare labels with the wrong sentences."""
     from app.analysis.stories import answer_sentences
-    from app.questions import builtin_bank_path, load_bank
+    from app.bank.questions import builtin_bank_path, load_bank
 
     second = json.loads((ROOT / "tests" / "data" / "bank_second_annotator.json").read_text("utf-8"))
     bank = load_bank(builtin_bank_path())

@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.analysis.stories import answer_sentences
-from app.practice import Phase, PracticeResult
-from app.questions import builtin_bank_path, load_bank, load_bank_or_builtin
+from app.bank.questions import builtin_bank_path, load_bank, load_bank_or_builtin
+from app.core.settings import Settings
+from app.practice.session import Phase, PracticeResult
 from app.services import Services
-from app.settings import Settings
 from tests.audio_utils import MonitorRecording, RecordedClock, correlate_files, espeak, feed
 from ui.main_window import MainWindow
 
@@ -182,7 +182,7 @@ def test_escape_abandons_without_saving(qtbot: QtBot, window: MainWindow) -> Non
 
 
 def test_damaged_history_is_kept_aside_and_practice_goes_on(qtbot: QtBot) -> None:
-    from app import paths
+    from app.core import paths
 
     damaged = paths.data_dir() / "history.sqlite3"
     damaged.write_bytes(b"this is not a database" * 100)

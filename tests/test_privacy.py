@@ -26,7 +26,7 @@ import sys, time
 from pathlib import Path
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
-from app.questions import builtin_bank_path, load_bank
+from app.bank.questions import builtin_bank_path, load_bank
 from app.speech.audio import decode_audio
 from app.speech.transcribe import WhisperTranscriber
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
 from app.analysis.progress import since_last
-from app.questions import builtin_bank_path, load_bank
+from app.bank.questions import builtin_bank_path, load_bank
 
 # Written for this test: a first try with no lesson and no figure, then a retry that adds both.
 FIRST = "\n".join(

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import paths
+from app.bank.questions import Bank, builtin_bank_path, load_bank
+from app.core import paths
+from app.core.settings import Settings
 from app.history import RECOVERED, Store
-from app.practice import Phase, PracticeSession
-from app.questions import Bank, builtin_bank_path, load_bank
-from app.recovery import notice, save_recovered, transcribe_recordings
-from app.settings import Settings
+from app.practice.recovery import notice, save_recovered, transcribe_recordings
+from app.practice.session import Phase, PracticeSession
 from app.speech.models import bundled_model_dir
 from app.speech.transcribe import WhisperTranscriber
 from tests.audio_utils import RecordedClock, espeak, feed
@@ -100,7 +100,7 @@ def test_orphaned_recordings_come_back_once_as_recovered_attempts(
 
 def test_two_answers_to_one_question_in_the_same_second_get_their_own_files() -> None:
     """Two windows starting the same question in the same second once wrote one file name."""
-    from app.practice import recording_name
+    from app.practice.session import recording_name
 
     names = {recording_name("q08") for _ in range(50)}
     assert len(names) == 50 and all(n.startswith("q08-") and n.endswith(".wav") for n in names)

@@ -14,14 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze
-from app.questions import builtin_bank_path, load_bank
+from app.bank.questions import builtin_bank_path, load_bank
 from app.speech.audio import decode_audio
 from app.speech.models import MODEL_ENV
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import WhisperTranscriber
 from tests.audio_utils import MonitorRecording, espeak, load_mono16k, sound_span, wav_seconds
-from ui.feedback_parts import SidePanel
-from ui.replay_view import LEAD_S, CompareView, ReplayView
+from ui.history.replay_view import LEAD_S, CompareView, ReplayView
+from ui.practice.feedback_parts import SidePanel
 
 ANSWER = (
     "Last spring our team was about to miss the deadline for a customer report. "
@@ -231,7 +231,7 @@ def test_a_label_corrected_on_replay_is_shown_at_once(qtbot: QtBot, view: Replay
     """Right-click menu's twin on the keyboard: Tab to a sentence, press O; the view asks for it and
     shows the corrected analysis with the focus still on that sentence."""
     from app.analysis.analyze import relabel
-    from ui.relabel import focus_sentence, focused_sentence
+    from ui.practice.relabel import focus_sentence, focused_sentence
 
     def apply(i: int, section: str) -> None:
         assert view.analysis is not None

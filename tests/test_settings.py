@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import RANGES, Settings
+from app.core.settings import RANGES, Settings
 
 
 def test_round_trip(star_home: Path) -> None:
@@ -54,7 +54,7 @@ def test_out_of_range_numbers_fall_back_to_their_defaults_with_a_warning(
         ),
         encoding="utf-8",
     )
-    with caplog.at_level(logging.WARNING, logger="app.settings"):
+    with caplog.at_level(logging.WARNING, logger="app.core.settings"):
         s = Settings.load()
     assert (s.target_seconds, s.think_seconds, s.speech_rate_wpm) == (120, 0, 175)
     assert s.hard_stop and s.voice_id == "gmw/en" and not s.keep_recordings  # the rest of the file is kept

@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-import ui.settings_transcription
-from app.settings import Settings
+import ui.settings.settings_transcription
+from app.core.settings import Settings
 from app.speech.capture import AudioInputs, State, list_inputs
 from app.speech.tts import Speaker, cache_name
 from tests.audio_utils import MonitorRecording, _pactl, espeak, feed, load_mono16k, rms
-from ui.settings_dialog import SettingsDialog
-from ui.settings_voice import SAMPLE
+from ui.settings.settings_dialog import SettingsDialog
+from ui.settings.settings_voice import SAMPLE
 
 NO_ESPEAK = (
     "Questions cannot be read aloud: the espeak-ng speech engine is not installed. "
@@ -316,7 +316,7 @@ def _choose_folder_returns(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Non
         def getExistingDirectory(*_args: object) -> str:
             return str(folder)
 
-    monkeypatch.setattr(ui.settings_transcription, "QFileDialog", FakeFileDialog)
+    monkeypatch.setattr(ui.settings.settings_transcription, "QFileDialog", FakeFileDialog)
 
 
 def test_model_folder_is_checked(

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import paths
+from app.bank.questions import LoadedBank, load_bank_or_builtin
+from app.core import paths
 from app.history import Store
-from app.questions import LoadedBank, load_bank_or_builtin
 from app.services import Services
 from ui.main_window import MainWindow
 

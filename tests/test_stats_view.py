@@ -12,11 +12,11 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.logging import Record
 from pytestqt.qtbot import QtBot
 
+from app.bank.questions import Bank, builtin_bank_path, load_bank
 from app.history import Store
-from app.questions import Bank, builtin_bank_path, load_bank
-from app.sample_history import generate_attempts
-from ui.stats_data import series
-from ui.stats_view import COLUMNS, StatsView
+from bench.sample_history import generate_attempts
+from ui.stats.stats_data import series
+from ui.stats.stats_view import COLUMNS, StatsView
 
 PRACTISED = 30  # of the built-in bank's questions; the rest are never practised
 

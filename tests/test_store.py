@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from app import paths
 from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
+from app.bank.questions import Bank, builtin_bank_path, load_bank
+from app.core import paths
 from app.history import DB_NAME, SCHEMA_VERSION, AttemptRecord, Store, StoreError
-from app.practice import PracticeResult
-from app.questions import Bank, builtin_bank_path, load_bank
-from app.sample_history import generate_attempts
+from app.practice.session import PracticeResult
 from app.speech.capture_worker import RecordingResult
 from app.speech.transcript import Transcript
+from bench.sample_history import generate_attempts
 from tests.conftest import ROOT
 
 ANSWER = """Last year I led a team of five engineers at a small payments company.
@@ -214,7 +214,7 @@ def test_a_process_killed_while_saving_loses_nothing(tmp_path: Path, stage: str)
 
 
 def test_orphan_recordings_are_found_kept_and_deleted_with_everything() -> None:
-    """A recording no attempt refers to is kept for app.recovery, not announced at every start; an
+    """A recording no attempt refers to is kept for app.practice.recovery, not announced at every start; an
     answer still being recorded is not an orphan; "Delete everything" deletes orphans too."""
     orphan = write_wav(paths.recordings_dir() / "q01-20250101-090000.wav")
     write_wav(paths.recordings_dir() / "q02-20250101-090500.recording.wav")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.speech.answer import AnswerResult, AnswerSession
 from app.speech.audio import decode_audio
-from app.speech.session import AnswerResult, AnswerSession
 from app.speech.transcribe import WhisperTranscriber
-from app.wer import word_error_rate
+from bench.wer import word_error_rate
 from tests.audio_utils import RecordedClock, espeak, feed
 from tests.conftest import SHARED
 

@@ -22,7 +22,7 @@ from app.speech.gate import collapse_loops
 from app.speech.models import BUNDLED_SHA256, MODEL_ENV, ModelChoice, resolve_model
 from app.speech.transcribe import SphinxTranscriber, WhisperTranscriber, make_transcriber
 from app.speech.transcript import SpeechError, Transcript, Word
-from app.wer import align, word_error_rate
+from bench.wer import align, word_error_rate
 from tests.conftest import ROOT, SHARED
 
 AUDIO = SHARED / "audio"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import paths
+from app.core import paths
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
 from app.speech.tts import DEFAULT_RATE, MAX_RATE, MIN_RATE, Speaker

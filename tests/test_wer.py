@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.wer import Alignment, align, normalize, word_error_rate
+from bench.wer import Alignment, align, normalize, word_error_rate
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ from typing import cast
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import paths
-from app.questions import BankError, load_bank_or_builtin
+from app.bank.questions import BankError, load_bank_or_builtin
+from app.core import paths
+from app.core.jobs import run_task
 from app.speech.wavfile import recover_recordings
-from app.tasks import run_task
-from ui.single_instance import SingleInstance
+from ui.common.single_instance import SingleInstance
 
 log = logging.getLogger("star_coach")
 

@@ -18,19 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.questions import LoadedBank
-from ui.banner import Banner
-from ui.help_dialogs import show_about, show_shortcuts
-from ui.question_detail import QuestionDetail
-from ui.question_list import QuestionList
-from ui.relabel import correct
+from app.bank.questions import LoadedBank
+from ui.browse.question_detail import QuestionDetail
+from ui.browse.question_list import QuestionList
+from ui.common.banner import Banner
+from ui.common.help_dialogs import show_about, show_shortcuts
+from ui.practice.relabel import correct
 
 if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
     from app.analysis.analyze import Analysis
-    from app.practice import PracticeResult
+    from app.practice.session import PracticeResult
     from app.services import Services
-    from ui.feedback_view import FeedbackView
-    from ui.practice_view import PracticeView
+    from ui.practice.feedback_view import FeedbackView
+    from ui.practice.practice_view import PracticeView
 
 
 class MainWindow(QMainWindow):
@@ -146,11 +146,11 @@ class MainWindow(QMainWindow):
 
     def attach_services(self, services: Services) -> None:
         """Called just after the window first shows, so that start-up is not kept waiting."""
-        from ui.feedback_view import FeedbackView
-        from ui.history_view import HistoryView
-        from ui.practice_view import PracticeView
-        from ui.replay_view import CompareView, ReplayView
-        from ui.stats_view import StatsView
+        from ui.history.history_view import HistoryView
+        from ui.history.replay_view import CompareView, ReplayView
+        from ui.practice.feedback_view import FeedbackView
+        from ui.practice.practice_view import PracticeView
+        from ui.stats.stats_view import StatsView
 
         self.services = services
         self.history_view = HistoryView(services.store, self.bank)
@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         """Practised counts and last results from the history, into the question list."""
         if self.services is None:
             return
-        from ui.question_list import Practice
+        from ui.browse.question_list import Practice
 
         stats = self.services.store.question_stats()
         self.practised = Counter({qid: st.attempts for qid, st in stats.items()})
@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
                     self.tr("Settings open once practice is ready (a moment)."), 4000
                 )
             return
-        from ui.settings_dialog import SettingsDialog
+        from ui.settings.settings_dialog import SettingsDialog
 
         old = self.services.settings
         dialog = SettingsDialog(old, self.services.speaker, None, self)

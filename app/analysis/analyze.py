@@ -13,11 +13,11 @@ from app.analysis.decode import order_problems
 from app.analysis.delivery import Delivery, measure_delivery
 from app.analysis.feedback import Point, feedback
 from app.analysis.labeller_files import default_labeller
-from app.analysis.model import LABELS, Label, Sentence
 from app.analysis.sections import SectionFinding, judge, missing_of, unclear_of, with_lesson
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import DEFAULT_TARGET_S, Timing, measure_timing
-from app.questions import Bank, Question
+from app.analysis.types import LABELS, Label, Sentence
+from app.bank.questions import Bank, Question
 from app.speech.transcript import Word
 
 # The saved record's shape; a record of another version is analysed again from its transcript.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from app.analysis.model import LABELS, STAR, Label, Sentence
+from app.analysis.types import LABELS, STAR, Label, Sentence
 
 
 @dataclass(frozen=True)

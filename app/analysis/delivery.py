@@ -75,12 +75,12 @@ from app.analysis.evidence import (
     per_minute,
 )
 from app.analysis.lexicons import PRINCIPLE_LEXICON
-from app.analysis.model import LABELS, Label, Sentence
 from app.analysis.spoken_words import (
     HESITATION_KINDS,
     PLURAL,
     SINGULAR,
 )
+from app.analysis.types import LABELS, Label, Sentence
 from app.speech.transcript import Word
 
 # --------------------------------------------------------------------------- data

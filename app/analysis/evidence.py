@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.analysis.lexicons import HEDGES, LESSON_CUES, PRINCIPLE_LEXICON
-from app.analysis.model import LABELS, STAR, Label, Sentence
 from app.analysis.sentences import attached, join_words
 from app.analysis.spoken_words import (
     FILLER_ALWAYS,
@@ -32,6 +31,7 @@ from app.analysis.spoken_words import (
     YOU_KNOW_OBJECT_AFTER,
     YOU_KNOW_VERB_BEFORE,
 )
+from app.analysis.types import LABELS, STAR, Label, Sentence
 from app.speech.transcript import Word
 
 LONG_PAUSE_S = 2.0  # FINDINGS: flag pauses over ~1.5-2.5 s; normal ones are 0.25-0.5 s

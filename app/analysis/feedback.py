@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.analysis.delivery import Delivery
-from app.analysis.model import STAR, Sentence
 from app.analysis.sections import SectionFinding
 from app.analysis.timing import ACTION_GUIDE_MIN, SETUP_GUIDE_MAX, Timing, clock
+from app.analysis.types import STAR, Sentence
 
 # At most three points, one per topic, the most important first: an 11-second answer got five, two of
 # them about its missing action, and its length came third.

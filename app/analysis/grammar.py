@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from app import paths
+from app.core import paths
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SUBJECTS = frozenset(

@@ -8,11 +8,11 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from app import paths
 from app.analysis.decode import DecoderCosts
 from app.analysis.star import StarLabeller
 from app.analysis.stories import Story, training_stories
-from app.questions import Bank
+from app.bank.questions import Bank
+from app.core import paths
 
 _DEFAULT: dict[str, StarLabeller] = {}
 _LOCK = threading.Lock()
@@ -66,7 +66,7 @@ def write_shipped(labeller: StarLabeller, key: str) -> Path:
     import lzma
     import pickle
 
-    from app.fileio import atomic_write_bytes
+    from app.core.files import atomic_write_bytes
 
     body = key.encode("ascii") + b"\n" + pickle.dumps(labeller, protocol=pickle.HIGHEST_PROTOCOL)
     atomic_write_bytes(shipped_path(), lzma.compress(body, preset=6))
@@ -82,7 +82,7 @@ def load_or_train(
     import logging
     import pickle
 
-    from app.fileio import atomic_write_bytes
+    from app.core.files import atomic_write_bytes
 
     log = logging.getLogger(__name__)
     costs = costs or DecoderCosts()
@@ -119,7 +119,7 @@ def learn_corrections(bank: Bank, corrected: Sequence[Story]) -> StarLabeller:
     """The person's own labeller: the training answers plus the answers whose labels they corrected,
     trained in the background (~30 s, cached until the corrections change) and then used for every
     new answer."""
-    from app import paths
+    from app.core import paths
 
     labeller = load_or_train([*training_stories(bank), *corrected], paths.cache_dir(), shipped=False)
     with _LOCK:
@@ -129,7 +129,7 @@ def learn_corrections(bank: Bank, corrected: Sequence[Story]) -> StarLabeller:
 
 def default_labeller(bank: Bank) -> StarLabeller:
     """Trained once per bank and kept, in memory and in the user's cache folder."""
-    from app import paths
+    from app.core import paths
 
     key = _bank_key(bank)
     with _LOCK:

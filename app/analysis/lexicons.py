@@ -48,7 +48,7 @@ LESSON_CUES: tuple[str, ...] = (
     "going forward i",
 )
 
-# Names as in app.questions.PRINCIPLES (a test keeps them in step; importing it would pull in pydantic).
+# Names as in app.bank.questions.PRINCIPLES (a test keeps them in step; importing it would pull in pydantic).
 PRINCIPLE_LEXICON: dict[str, tuple[str, ...]] = {
     "Customer Obsession": (
         "customer*", "client*", "user*", "end user*", "patients", "patient's", "the patient", "a patient",

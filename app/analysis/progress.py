@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from app.analysis.analyze import Analysis
 from app.analysis.feedback import TOPIC, Point, feedback
-from app.analysis.model import STAR, Label
+from app.analysis.types import STAR, Label
 
 
 @dataclass(frozen=True)

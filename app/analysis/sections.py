@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from app.analysis.model import LABELS, STAR, Label
+from app.analysis.types import LABELS, STAR, Label
 
 State = Literal["present", "unclear", "missing"]
 STATES: tuple[State, ...] = ("present", "unclear", "missing")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from app.analysis.model import Sentence
+from app.analysis.types import Sentence
 from app.speech.transcript import Transcript, Word
 
 DEFAULT_WPM = 150.0  # a comfortable speaking rate (notes/FINDINGS.md: 130-160)

@@ -24,9 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from app.analysis.decode import DecoderCosts, viterbi
-from app.analysis.model import LABELS, STAR, Label, Sentence
 from app.analysis.sections import SectionFinding, judge
 from app.analysis.stories import Story
+from app.analysis.types import LABELS, STAR, Label, Sentence
 
 POSITION_BINS = 10
 # Position features are scaled down: at full weight they labelled sentences beside a missing section

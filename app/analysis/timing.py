@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.analysis.model import LABELS, STAR, Label, Sentence
+from app.analysis.types import LABELS, STAR, Label, Sentence
 
 # Where a strong answer spends its time. Published STAR guidance (notes/FINDINGS.md, interview guides)
 # says Situation ~20 %, Task ~10 %, Action ~60 %, Result with the lesson 10-20 %; the bank's own reference

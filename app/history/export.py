@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from app.analysis.model import SECTION_TITLES, STAR
 from app.analysis.timing import clock
+from app.analysis.types import SECTION_TITLES, STAR
 from app.history import files
 from app.history.reading import Reading
 from app.history.schema import SCHEMA_VERSION

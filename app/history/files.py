@@ -147,7 +147,7 @@ def move(src: Path, dst: Path) -> None:
 
 
 def atomic_stream(path: Path, write: Callable[[IO[str]], None], newline: str | None = None) -> None:
-    """Like app.fileio.atomic_write_text, for output written piece by piece."""
+    """Like app.core.files.atomic_write_text, for output written piece by piece."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:

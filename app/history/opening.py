@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-from app import paths
+from app.core import paths
 from app.history import files, salvage
 from app.history.records import StoreError
 from app.history.schema import DB_NAME, MIGRATIONS, SCHEMA_VERSION

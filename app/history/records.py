@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.analysis.model import STAR
+from app.analysis.types import STAR
 from app.history.schema import PRACTICE
 from app.speech.transcript import Transcript
 

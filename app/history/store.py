@@ -216,7 +216,7 @@ class Store(Exporting):
 
     def orphan_recordings(self) -> list[Path]:
         """Finished recordings in recordings/ that no attempt refers to: a crash just after Stop, or
-        an answer the speech model could not transcribe. app.recovery turns them into attempts."""
+        an answer the speech model could not transcribe. app.practice.recovery turns them into attempts."""
         rec_dir = self.data_dir / "recordings"
         if not rec_dir.is_dir():
             return []

@@ -6,13 +6,12 @@ thread that asked. SQLite in WAL mode lets the screens keep reading on theirs me
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QThreadPool
-
+from app.core.jobs import run_serially
 from app.history.store import Store
-from app.tasks import run_task
 
 T = TypeVar("T")
 
@@ -20,15 +19,18 @@ T = TypeVar("T")
 class HistoryWorker:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._pool = QThreadPool()
-        self._pool.setMaxThreadCount(1)  # one job at a time, in order: a save is never overtaken
+        # One thread: one job at a time, in order, so a save is never overtaken.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="star-coach-history")
         self._store: Store | None = None
 
     def submit(
         self, job: Callable[[Store], T], on_done: Callable[[T], Any], on_error: Callable[[str], Any]
     ) -> None:
         """Run `job(store)` on the worker; `on_done(result)` or `on_error(message)` follows here."""
-        run_task(lambda: job(self._open()), on_done, on_error, pool=self._pool)
+        try:
+            run_serially(self._pool, lambda: job(self._open()), on_done, on_error)
+        except RuntimeError:  # closed: the app is quitting
+            on_error("STAR Coach is closing, so this was not saved.")
 
     def _open(self) -> Store:
         """The worker's connection, opened by its first job (jobs never overlap, so one is enough)."""
@@ -36,12 +38,9 @@ class HistoryWorker:
             self._store = Store.open(self.path)
         return self._store
 
-    def wait(self) -> None:
-        """Until every job asked so far has run (a save under way is never cut off by quitting)."""
-        self._pool.waitForDone()
-
     def close(self) -> None:
-        self.wait()
+        """After every job asked so far has run: a save under way is never cut off by quitting."""
+        self._pool.shutdown(wait=True)
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from app import paths
-from app.fileio import atomic_write_text
+from app.core import paths
+from app.core.files import atomic_write_text
 from app.speech.transcript import SpeechError
 
 DEFAULT_MODEL = "tiny.en"

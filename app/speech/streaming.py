@@ -116,7 +116,7 @@ def merge(parts: list[Transcript], audio_seconds: float) -> Transcript:
     )
 
 
-class EngineWorker(QObject):
+class _Worker(QObject):
     """Owns the engine on its own thread; segments are handled one at a time, in order."""
 
     loaded = Signal()
@@ -166,7 +166,7 @@ class StreamingTranscriber(QObject):
         self._segmenter_args = segmenter
         self._thread = QThread()
         self._thread.setObjectName("transcribe")
-        self._worker = EngineWorker(engine)
+        self._worker = _Worker(engine)
         self._worker.moveToThread(self._thread)
         self._load.connect(self._worker.load)
         self._run.connect(self._worker.run)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from app import paths
+from app.core import paths
 from app.speech.tts_engine import EngineInfo, EngineWorker, SpeechJob, TtsError, Voice, usable_wav
 
 log = logging.getLogger(__name__)

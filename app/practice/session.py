@@ -1,0 +1,358 @@
+"""One practice of one question, from hearing it to the feedback: the loop the practice screen shows.
+
+Phases: the question is read aloud, an optional think-time countdown runs, the answer is recorded
+(and transcribed while spoken), then analysed off the GUI thread. Every failure is a plain sentence
+on `error`; the person can always try again.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import cast
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from app.analysis import sentences as sent
+from app.analysis.analyze import Analysis, analyze, with_hesitations
+from app.bank.questions import Bank, Question
+from app.core.jobs import run_task
+from app.core.settings import Settings
+from app.history import NewAttempt, Store, StoreError
+from app.history.worker import HistoryWorker
+from app.practice.attempts import last_attempt
+from app.speech.answer import AnswerResult, AnswerSession
+from app.speech.ask import QuestionReader
+from app.speech.audio import Samples, decode_audio
+from app.speech.capture_worker import RecordingResult
+from app.speech.fillers import listen_for_fillers
+from app.speech.transcript import Transcriber, Transcript
+
+log = logging.getLogger(__name__)
+
+
+def recording_name(question_id: str) -> str:
+    """`<question id>-<date>-<time>-<random>.wav`: unique even for two windows that start the same
+    question in the same second (one attempt was once saved without its recording)."""
+    return f"{question_id}-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.wav"
+
+
+class Phase(enum.Enum):
+    IDLE = "idle"
+    ASKING = "asking"  # the question is being read aloud
+    THINKING = "thinking"  # think-time countdown
+    READY = "ready"  # waiting for the person to start
+    RECORDING = "recording"
+    FINISHING = "finishing"  # Stop pressed: the last stretch is being transcribed
+    ANALYSING = "analysing"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class PracticeResult:
+    question: Question
+    recording: RecordingResult
+    transcript: Transcript
+    analysis: Analysis  # an answer with nothing heard gives no result, only an error
+    stop_to_feedback_s: float
+    # Filled in by the history worker before the feedback is shown (the session owns the saving):
+    attempt_id: int | None = None  # None: not saved (no history, or it failed: `save_error` says why)
+    previous: tuple[str, Analysis] | None = None  # (when, analysis) of the attempt before this one
+    save_error: str | None = None
+
+    def for_history(self) -> NewAttempt:
+        """What the history saves of this answer (it knows nothing of the practice layer)."""
+        return NewAttempt(
+            question_id=self.question.id,
+            question_text=self.question.question,
+            transcript=self.transcript,
+            analysis=self.analysis,
+            recording=self.recording.path,
+            recording_s=self.recording.seconds,
+        )
+
+
+class PracticeSession(QObject):
+    phaseChanged = Signal(object)  # Phase
+    countdown = Signal(int)  # think seconds left
+    level = Signal(float, float)
+    elapsed = Signal(float)
+    partial = Signal(object)  # Transcript so far
+    warning = Signal(str)
+    error = Signal(str)
+    notice = Signal(str)  # something to know that does not stop practice (question not spoken)
+    finished = Signal(object)  # PracticeResult
+    # The same PracticeResult, its fillers counted on a second listen (app/speech/fillers.py), a few
+    # seconds after `finished`; not sent when the engine cannot listen that way or the listen failed.
+    refined = Signal(object)
+
+    def __init__(
+        self,
+        bank: Bank,
+        engine: Transcriber,
+        reader: QuestionReader | None,
+        settings: Settings,
+        recordings_dir: Path,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bank = bank
+        self.settings = settings
+        self.recordings_dir = recordings_dir
+        self.reader = reader
+        self.engine = engine
+        self.answer = AnswerSession(engine, self)
+        self.phase = Phase.IDLE
+        self.question: Question | None = None
+        self.engine_name = getattr(engine, "name", "whisper")
+        self._think_left = 0
+        self._think = QTimer(self)
+        self._think.setInterval(1000)
+        self._think.timeout.connect(self._tick)
+        self._stop_pressed = 0.0
+        self._cut_off = False  # this answer was ended by the hard stop
+        # Where finished answers are saved, off the GUI thread (app.history.worker); None: not saved.
+        self.history: HistoryWorker | None = None
+        self.answer.level.connect(self.level)
+        self.answer.elapsed.connect(self._on_elapsed)
+        self.answer.partial.connect(self.partial)
+        self.answer.warning.connect(self.warning)
+        self.answer.error.connect(self.error)
+        self.answer.finished.connect(self._on_answer)
+        if reader is not None:
+            reader.finished.connect(self._after_question)
+            reader.failed.connect(self._question_failed)
+
+    # ----------------------------------------------------------------- commands
+
+    def load_model(self) -> None:
+        self.answer.load_model()
+
+    def start(self, question: Question) -> None:
+        """Begin a practice: read the question, then count down the think time."""
+        self.abandon()
+        self.question = question
+        # Never waits for the speech engine: a question asked while it starts is read once it has.
+        reason = self.reader.speaker.known_unavailable() if self.reader else "no speech engine"
+        if not reason and self.reader is not None:
+            self._set(Phase.ASKING)
+            self.reader.ask(question.question)
+        else:
+            self.notice.emit(f"The question cannot be read aloud: {reason}")
+            self._after_question()
+
+    def replay_question(self) -> None:
+        if (
+            self.question is not None
+            and self.reader is not None
+            and self.phase in (Phase.READY, Phase.THINKING)
+        ):
+            self.reader.ask(self.question.question)
+
+    def toggle_recording(self) -> None:
+        """Space: start when ready (or during think time), stop when recording."""
+        if self.phase in (Phase.READY, Phase.THINKING, Phase.ASKING):
+            self.record()
+        elif self.phase is Phase.RECORDING:
+            self.stop()
+
+    def record(self) -> None:
+        if self.question is None or self.phase not in (Phase.READY, Phase.THINKING, Phase.ASKING):
+            return
+        self._think.stop()
+        self._cut_off = False
+        if self.reader is not None:
+            self.reader.stop()
+        path = self.recordings_dir / recording_name(self.question.id)
+        self._set(Phase.RECORDING)
+        self.answer.start(path, self.settings.input_device_id)
+
+    def stop(self) -> None:
+        if self.phase is Phase.RECORDING:
+            self._stop_pressed = time.perf_counter()
+            self._set(Phase.FINISHING)
+            self.answer.stop()
+
+    def abandon(self) -> None:
+        """Escape: throw the answer away, keep nothing."""
+        self._think.stop()
+        if self.reader is not None:
+            self.reader.stop()
+        if self.phase in (Phase.RECORDING, Phase.FINISHING):
+            self.answer.abort()
+        if self.phase is not Phase.IDLE:
+            self._set(Phase.READY if self.question else Phase.IDLE)
+
+    def shutdown(self) -> None:
+        self._think.stop()
+        self.answer.shutdown()
+
+    # ----------------------------------------------------------------- internals
+
+    def _set(self, phase: Phase) -> None:
+        self.phase = phase
+        self.phaseChanged.emit(phase)
+
+    @Slot()
+    def _after_question(self) -> None:
+        if self.phase not in (Phase.ASKING, Phase.IDLE):
+            return
+        self._think_left = self.settings.think_seconds
+        if self._think_left > 0:
+            self._set(Phase.THINKING)
+            self.countdown.emit(self._think_left)
+            self._think.start()
+        else:
+            self._set(Phase.READY)
+
+    @Slot(str)
+    def _question_failed(self, message: str) -> None:
+        self.notice.emit(f"The question could not be played: {message}")
+        self._after_question()
+
+    @Slot()
+    def _tick(self) -> None:
+        self._think_left -= 1
+        self.countdown.emit(self._think_left)
+        if self._think_left <= 0:
+            self._think.stop()
+            self.record()
+
+    @Slot(float)
+    def _on_elapsed(self, seconds: float) -> None:
+        self.elapsed.emit(seconds)
+        if (
+            self.settings.hard_stop
+            and seconds >= self.settings.target_seconds
+            and self.phase is Phase.RECORDING
+        ):
+            self.notice.emit("Time is up: the recording stopped at your target length.")
+            self._cut_off = True
+            self.stop()
+
+    @Slot(object)
+    def _on_answer(self, result: AnswerResult | None) -> None:
+        if result is None:  # abandoned, or the microphone could not be used (error already said)
+            if self.phase in (Phase.RECORDING, Phase.FINISHING):
+                self._set(Phase.READY)
+            return
+        if not self._stop_pressed:
+            self._stop_pressed = time.perf_counter()
+        question = self.question
+        assert question is not None
+        if result.transcription_errors and not result.recording.silent:
+            # The speech model failed, not the person: keep the recording for when a model works.
+            self.error.emit(
+                f"This answer could not be transcribed: {result.transcription_errors[0]} "
+                "Your recording is kept, and it is transcribed and added to History once the speech "
+                "model works (Settings, Speech)."
+            )
+            self._set(Phase.READY)
+            return
+        if result.transcript.not_english and not result.recording.silent:
+            # tiny.en turns other languages into English nonsense (or nothing): feedback on it would be
+            # made up, and "nothing heard" would delete a real answer. Keep the recording, say why.
+            self.error.emit(
+                "This answer does not sound like English. STAR Coach understands English only; "
+                f"your recording is kept as {result.recording.path.name}."
+            )
+            self._set(Phase.READY)
+            return
+        if result.recording.silent or result.transcript.nothing_heard:
+            self._discard_audio(result.recording)
+            self.error.emit(
+                "Nothing was heard in that answer. Check that the right microphone is selected in "
+                "Settings and that it is not muted, then try again."
+            )
+            self._set(Phase.READY)
+            return
+        self._set(Phase.ANALYSING)
+        transcript = result.transcript
+        bank, engine, target = self.bank, self.engine_name, self.settings.target_seconds
+        cut_off, self._cut_off = self._cut_off, False
+
+        def work() -> tuple[Analysis, Samples | None]:
+            analysis = analyze(
+                sent.from_transcript(transcript),
+                bank,
+                question,
+                engine=engine,
+                target_seconds=target,
+                cut_off=cut_off,
+            )
+            try:  # read now: the history may delete the file once the attempt is saved
+                samples: Samples | None = decode_audio(result.recording.path)
+            except Exception as e:
+                log.warning("no second listen for fillers: %s", e)
+                samples = None
+            return analysis, samples
+
+        def done(out: object) -> None:
+            analysis, samples = cast(tuple[Analysis, "Samples | None"], out)
+            self._save(PracticeResult(question, result.recording, transcript, analysis, 0.0), samples)
+
+        def failed(message: str) -> None:
+            self.error.emit(f"The answer could not be analysed: {message}. Your recording is kept.")
+            self._set(Phase.READY)
+
+        run_task(work, done, failed)
+
+    def _save(self, first: PracticeResult, samples: Samples | None) -> None:
+        """Save on the history worker, then show: the feedback needs the attempt before this one ("since
+        your last try") and whether this one was saved. Saving may delete the recording (when recordings
+        are not kept), so its samples were read before."""
+        history = self.history
+        if history is None:
+            self._show(first, samples)
+            return
+        bank, keep = self.bank, self.settings.keep_recordings
+
+        def job(store: Store) -> PracticeResult:
+            previous = last_attempt(store, bank, first.question.id)
+            try:
+                saved = store.save_attempt(first.for_history(), keep_audio=keep)
+            except StoreError as e:
+                return replace(first, previous=previous, save_error=str(e))
+            return replace(first, previous=previous, attempt_id=saved)
+
+        def failed(message: str) -> None:
+            self._show(replace(first, save_error=message), samples)
+
+        history.submit(job, lambda out: self._show(out, samples), failed)
+
+    def _show(self, shown: PracticeResult, samples: Samples | None) -> None:
+        self._set(Phase.DONE)
+        waited = time.perf_counter() - self._stop_pressed
+        self._stop_pressed = 0.0
+        shown = replace(shown, stop_to_feedback_s=waited)
+        self.finished.emit(shown)
+        if samples is not None:
+            self._listen_for_fillers(shown, samples)
+
+    def _listen_for_fillers(self, first: PracticeResult, samples: Samples) -> None:
+        engine = self.engine
+
+        def work() -> PracticeResult | None:
+            words = listen_for_fillers(engine, samples)
+            if words is None:
+                return None
+            return replace(first, analysis=with_hesitations(first.analysis, words, first.question))
+
+        def done(out: object) -> None:
+            if out is None:
+                return
+            self.refined.emit(out)
+
+        run_task(work, done, lambda message: log.warning("second listen for fillers failed: %s", message))
+
+    @staticmethod
+    def _discard_audio(recording: RecordingResult) -> None:
+        try:
+            recording.path.unlink(missing_ok=True)
+        except OSError as e:
+            log.warning("could not delete %s: %s", recording.path, e)

@@ -1,0 +1,1 @@
+"""History: the attempts list, replaying one attempt, and comparing two."""

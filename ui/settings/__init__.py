@@ -1,0 +1,1 @@
+"""The Settings dialog, one page per part: microphone, voice, transcription, practice."""

@@ -1,0 +1,1 @@
+"""Statistics: charts and tables of timing and structure over weeks of practice."""
