@@ -42,11 +42,6 @@ ENGINES = ("whisper", "sphinx")
 # (4.2 %), 3.7 vs 3.0 % on Gettysburg (two words), but beam 5 takes 1.5-1.9x the time (RTF 0.067-0.071
 # vs 0.038-0.045 on 2-minute clips): the time matters more for feedback right after Stop.
 DEFAULT_BEAM_SIZE = 1
-# An optional fixed prompt (never the previous text) that makes Whisper write the fillers it hears.
-# On synthetic answers with pauses around the fillers, recall went from 15/33 to 26/33, with no
-# invented fillers and unchanged WER on ../shared/audio. faster-whisper uses it for the first 30 s
-# window of each call only, so it suits calls on ~20-30 s stretches.
-FILLER_PROMPT = "Um, uh, so, like, I mean, you know, I was, uh, working on the, um, project."
 # A segment Whisper itself thinks is probably not speech and is unsure of is dropped (its defaults).
 NO_SPEECH_PROB = 0.6
 LOW_AVG_LOGPROB = -1.0
