@@ -81,3 +81,33 @@ def test_a_label_corrected_on_replay_is_saved_by_the_worker(qtbot: QtBot, star_h
     ((saved_id, pairs),) = services.store.corrected_answers()
     assert saved_id == attempt and pairs[0][1] == to
     services.shutdown()
+
+
+def test_statistics_read_the_history_on_the_worker(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.bank.questions import builtin_bank_path, load_bank
+    from ui.stats.stats_view import StatsView
+
+    path = tmp_path / "history.sqlite3"
+    screens = Store.open(path)
+    screens.save_attempt(make_result(write_wav(tmp_path / "take.wav")).for_history(), keep_audio=True)
+    worker = HistoryWorker(path)
+    view = StatsView(screens, load_bank(builtin_bank_path()), history=worker)
+    qtbot.addWidget(view)
+    gui = threading.get_ident()
+    read_on: list[int] = []
+    attempts = Store.attempts
+
+    def spy(store: Store, *args: object, **kwargs: object) -> object:
+        read_on.append(threading.get_ident())
+        return attempts(store, *args, **kwargs)  # type: ignore[arg-type]
+
+    Store.attempts = spy  # type: ignore[method-assign,assignment]
+    try:
+        with qtbot.waitSignal(view.filled):
+            view.refresh()
+    finally:
+        Store.attempts = attempts  # type: ignore[method-assign]
+    assert read_on and all(thread != gui for thread in read_on)
+    assert view.figures["attempts"].text() == "1"
+    worker.close()
+    screens.close()

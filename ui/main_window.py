@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         self.history_view = HistoryView(services.store, self.bank)
         self.replay_view = ReplayView(services.player)
         self.compare_view = CompareView()
-        self.stats_view = StatsView(services.store, self.bank)
+        self.stats_view = StatsView(services.store, self.bank, history=services.history)
         self.stats_view.back.connect(self.show_questions)
         for page in (self.history_view, self.replay_view, self.compare_view, self.stats_view):
             self.pages.addWidget(page)

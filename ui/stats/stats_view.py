@@ -1,6 +1,7 @@
 """Statistics: how practice is going over weeks, overall or for one question.
 
-`refresh()` reads the history once (one query for the attempts, one for the per-question figures);
+`refresh()` reads the history once (one query for the attempts, one for the per-question figures), on
+the history worker in the app;
 choosing another question in the combo filters those in memory. Charts get at most a few hundred
 points (daily means once a series is longer), so the page opens quickly with thousands of attempts.
 """
@@ -8,6 +9,7 @@ points (daily means once a series is longer), so the page opens quickly with tho
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal, Slot
@@ -35,6 +37,9 @@ from ui.common.sorted_item import SortedItem
 from ui.stats.stats_charts import LengthChart, PaceChart, SectionsChart
 from ui.stats.stats_data import Summary, relative, section_shares, series, summarize, waited_longest
 
+if TYPE_CHECKING:
+    from app.history.worker import HistoryWorker
+
 COLUMNS = ("Question", "Attempts", "Last practised", "Last length", "Mean words/min", "Last missing")
 FIGURES = {
     "attempts": "Attempts",
@@ -60,10 +65,14 @@ def _missing(labels: tuple[str, ...]) -> str:
 
 class StatsView(QWidget):
     back = Signal()
+    filled = Signal()  # the history was read and everything redrawn
 
-    def __init__(self, store: Store, bank: Bank, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, bank: Bank, parent: QWidget | None = None, history: HistoryWorker | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self.history = history  # when given, the history is read there, off the GUI thread
         self.bank = bank
         self.all_attempts: list[AttemptSummary] = []
         self.question_stats: dict[str, QuestionStats] = {}
@@ -171,9 +180,22 @@ class StatsView(QWidget):
     # ------------------------------------------------------------------ data
 
     def refresh(self) -> None:
-        """Read the history again and redraw everything."""
-        self.all_attempts = self.store.attempts()
-        self.question_stats = self.store.question_stats()
+        """Read the history again (on the history worker when there is one) and redraw everything."""
+        if self.history is None:
+            self._show_read((self.store.attempts(), self.store.question_stats()))
+            return
+        self.history.submit(
+            lambda store: (store.attempts(), store.question_stats()),
+            self._show_read,
+            self._read_failed,
+        )
+
+    def _read_failed(self, message: str) -> None:
+        self.empty.setText(self.tr("Your history could not be read: {0}").format(message))
+        self.empty.setVisible(True)
+
+    def _show_read(self, read: tuple[list[AttemptSummary], dict[str, QuestionStats]]) -> None:
+        self.all_attempts, self.question_stats = read
         now = datetime.now(UTC)
         self._fill_combo()
         self._fill_table(now)
@@ -182,6 +204,7 @@ class StatsView(QWidget):
         self.empty.setVisible(not has_data)
         self.content.setVisible(has_data)
         self._show_selected()
+        self.filled.emit()
 
     def question_text(self, qid: str) -> str:
         try:
