@@ -34,8 +34,10 @@ class HistoryWorker:
 
     def _open(self) -> Store:
         """The worker's connection, opened by its first job (jobs never overlap, so one is enough)."""
-        if self._store is None:
-            self._store = Store.open(self.path)
+        if self._store is None:  # checked (and repaired if need be) at start-up: not read whole again
+            from app.history.opening import connect
+
+            self._store = connect(self.path)
         return self._store
 
     def close(self) -> None:
