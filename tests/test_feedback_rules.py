@@ -109,3 +109,47 @@ def test_an_answer_spoken_at_the_recommended_split_gets_no_advice_on_its_shares(
         timing = measure_timing(sentences, 120, answer_sentences(q))
         points, _ = feedback(sentences, judge(labels, None, None), [], timing, measure_delivery(sentences))
         assert not {p.rule for p in points} & {"short_action", "long_setup"}, q.id
+
+
+def test_a_task_told_late_is_an_order_point_not_a_long_setup(bank: Bank) -> None:
+    """The walk-through's night-shift answer: a short situation, the actions, then "oh, and my manager
+    had asked me to..." was told both "say your task before your actions" and "Situation and Task took
+    45 %, get to your actions sooner", though the actions came second."""
+    from app.analysis.decode import order_problems
+    from app.analysis.delivery import measure_delivery
+    from app.analysis.feedback import feedback
+    from app.analysis.sections import judge
+    from app.analysis.timing import measure_timing
+    from app.analysis.types import Label, Sentence
+
+    plan: list[tuple[Label, float]] = [
+        ("situation", 10),
+        ("action", 30),
+        ("task", 40),
+        ("result", 15),
+        ("reflection", 10),
+    ]
+    sentences, t = [], 0.0
+    for section, seconds in plan:
+        sentences.append(Sentence(f"Something about the {section}.", t, t + seconds, (), section))
+        t += seconds
+    labels = [s.section for s in sentences]
+    timing = measure_timing(sentences, 120, answer_sentences(bank.by_id("q01")))
+    assert timing.setup_share > 0.45
+    findings = judge(labels, None, None)
+    points, _ = feedback(sentences, findings, order_problems(sentences), timing, measure_delivery(sentences))
+    rules = [p.rule for p in points]
+    assert "order" in rules
+    assert "long_setup" not in rules
+
+    # Told first, the same set-up still is one.
+    early = [sentences[0], sentences[2], sentences[1], *sentences[3:]]
+    t = 0.0
+    for i, s in enumerate(early):
+        early[i] = Sentence(s.text, t, t + (s.end - s.start), (), s.section)
+        t += s.end - s.start
+    timing = measure_timing(early, 120, answer_sentences(bank.by_id("q01")))
+    points, _ = feedback(
+        early, judge([s.section for s in early], None, None), [], timing, measure_delivery(early)
+    )
+    assert "long_setup" in [p.rule for p in points]

@@ -191,13 +191,18 @@ def feedback(
         + SHARE_MARGIN
     )
     action_min = min(ACTION_GUIDE_MIN, ref["action"] if ref else BANK_REFERENCE_ACTION_MIN) - SHARE_MARGIN
-    if timing.setup_share > setup_max:
-        first_action = next((s for s in sentences if s.section == "action"), None)
+    # Only the set-up told before the first action delays the actions; a task remembered late is the
+    # order rule's point, not this one's.
+    first_action = next((s for s in sentences if s.section == "action"), None)
+    setup_share = timing.setup_share
+    if first_action is not None and timing.total_seconds > 0:
+        setup_share = min(setup_share, (first_action.start - sentences[0].start) / timing.total_seconds)
+    if setup_share > setup_max:
         points.append(
             Point(
                 "long_setup",
-                f"Situation and Task took {timing.setup_share:.0%} of the answer (aim for at most {setup_max - SHARE_MARGIN:.0%}). "
-                "Get to your actions sooner.",
+                f"The set-up before your first action took {setup_share:.0%} of the answer (aim for at most "
+                f"{setup_max - SHARE_MARGIN:.0%}). Get to your actions sooner.",
                 at=rel(first_action.start) if first_action else None,
                 quote=_quote(first_action.text) if first_action else "",
             )
