@@ -11,17 +11,12 @@ from pathlib import Path
 from app.analysis.timing import clock
 from app.bank.markdown import import_markdown
 from app.bank.questions import BankError, load_bank, load_bank_or_builtin
+from app.cli_practice import add_commands, find_question, read_answer, read_text, user_bank
 from app.core import paths
 from app.core.files import atomic_write_text
 from app.history import StoreError
 from app.speech.transcript import SpeechError
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise BankError(f"{path}: cannot be read ({e})") from None
+from app.stories.bank import StoryError
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -45,7 +40,7 @@ def _cmd_questions(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     src = Path(args.markdown)
-    text = _read_text(src)
+    text = read_text(src)
     bank = import_markdown(text, source=args.source or src.name, id_prefix=args.id_prefix)
     out = Path(args.out) if args.out else paths.data_dir() / "questions.json"
     atomic_write_text(out, bank.to_json())
@@ -72,34 +67,12 @@ def _cmd_transcribe(args: argparse.Namespace) -> int:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from app.analysis import sentences as sent
     from app.analysis.analyze import analyze
-    from app.speech.transcript import Transcript
 
-    src = Path(args.input)
-    raw = _read_text(src)
-    engine = None
-    if raw.lstrip().startswith("{"):
-        try:
-            transcript = Transcript.from_json(json.loads(raw))
-        except (ValueError, KeyError, TypeError) as e:
-            raise BankError(f"{src}: not a transcript as printed by `transcribe --json` ({e})") from None
-        sentences = sent.from_transcript(transcript)
-        engine = transcript.engine
-    else:
-        sentences = sent.from_text(raw, lines=args.lines, wpm=args.wpm)
-    if not sentences:
-        raise BankError(f"{src}: nothing to analyse: it holds no words")
-    loaded = load_bank_or_builtin(paths.user_bank_path())
-    question = None
-    if args.question:
-        try:
-            question = loaded.bank.by_id(args.question)
-        except KeyError:
-            raise BankError(
-                f"no question with id {args.question!r} (see `python main.py questions`)"
-            ) from None
-    result = analyze(sentences, loaded.bank, question, engine=engine, target_seconds=args.target)
+    sentences, engine = read_answer(Path(args.input), lines=args.lines, wpm=args.wpm)
+    bank = user_bank()
+    question = find_question(bank, args.question) if args.question else None
+    result = analyze(sentences, bank, question, engine=engine, target_seconds=args.target)
     if args.json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
         return 0
@@ -274,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tl.set_defaults(func=_cmd_train_labeller)
 
+    add_commands(sub)
+
     b = sub.add_parser("bench", help="run the benchmark suite")
     b.add_argument("--json", action="store_true")
     b.add_argument("--only", help="run one scenario")
@@ -285,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (BankError, SpeechError, StoreError) as e:
+    except (BankError, SpeechError, StoreError, StoryError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except OSError as e:  # a folder that cannot be written, a full disk: said plainly, no traceback

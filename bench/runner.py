@@ -16,6 +16,7 @@ from bench.analysis import bench_analysis
 from bench.common import ROOT, Figures
 from bench.history import bench_history
 from bench.labeller import bench_labeller
+from bench.practice_aids import bench_practice_aids
 from bench.speech import bench_live, bench_playback, bench_transcribe, bench_tts
 from bench.startup import bench_cold_start
 
@@ -30,6 +31,7 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "analysis": bench_analysis,
     "labeller": bench_labeller,
     "history": bench_history,
+    "practice_aids": bench_practice_aids,
 }
 
 

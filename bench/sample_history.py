@@ -14,7 +14,7 @@ from app.analysis.analyze import analyze
 from app.analysis.types import STAR
 from app.bank.questions import Bank, Question, builtin_bank_path, load_bank
 from app.history import Store, attempt_row
-from app.practice.session import PracticeResult
+from app.practice.result import PracticeResult
 from app.speech.capture_worker import RecordingResult
 from app.speech.transcript import Transcript, Word
 

@@ -333,6 +333,7 @@ def test_the_settings_dialog_offers_exactly_the_ranges_loading_accepts(
         "think_seconds": dialog.practice.think,
         "target_seconds": dialog.practice.target,
         "speech_rate_wpm": dialog.voice.rate,
+        "follow_ups": dialog.practice.follow_ups,
     }
     assert set(spins) == set(RANGES)
     for key, spin in spins.items():

@@ -108,3 +108,28 @@ def test_export_to_a_place_that_cannot_be_written_is_a_plain_error(tmp_path: Pat
         out = _run("export", target)
         assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
         assert out.stderr.startswith("error: ") and len(out.stderr.splitlines()) == 1, out.stderr
+
+
+def test_followups_names_each_follow_up_with_its_rule_and_judges_a_reply(tmp_path: Path) -> None:
+    """Written for this test: a "we" story with no task and a result without a number."""
+    answer = tmp_path / "answer.txt"
+    answer.write_text(
+        "So I was a shift lead at a parcel depot. We were behind on orders every night. "
+        "We moved people around and we added a late shift. We also changed the picking order. "
+        "In the end we caught up and things got much better.\n",
+        encoding="utf-8",
+    )
+    reply = tmp_path / "reply.txt"
+    reply.write_text("I wrote the new rota myself and I ran the late shift for a month.\n", encoding="utf-8")
+    out = _run("followups", str(answer), "--question", "q09", "--reply", str(reply), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [f["rule"] for f in data["follow_ups"]] == ["own_part", "responsibility"]
+    assert data["follow_ups"][0]["asks_for"] == "own_part"
+    assert data["reply"]["follow_up"] == "own_part" and data["reply"]["gave"] is True
+
+    text = _run("followups", str(answer), "--question", "q09", "--limit", "1")
+    assert text.returncode == 0 and "rule own_part" in text.stdout and "2." not in text.stdout
+
+    unknown = _run("followups", str(answer), "--question", "nope")
+    assert unknown.returncode == 1 and "no question with id 'nope'" in unknown.stderr

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
-from app.practice.session import PracticeResult
+from app.practice.result import PracticeResult
 from app.services import Services
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow

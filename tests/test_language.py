@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from app.bank.questions import builtin_bank_path, load_bank
 from app.core.settings import Settings
-from app.practice.session import Phase, PracticeResult, PracticeSession, recording_name
+from app.practice.result import PracticeResult, recording_name
+from app.practice.session import Phase, PracticeSession
 from app.speech import gate
 from app.speech import transcript as ts
 from app.speech.answer import AnswerResult

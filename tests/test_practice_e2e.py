@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from app.analysis.stories import answer_sentences
 from app.bank.questions import builtin_bank_path, load_bank, load_bank_or_builtin
 from app.core.settings import Settings
-from app.practice.session import Phase, PracticeResult
+from app.practice.result import PracticeResult
+from app.practice.session import Phase
 from app.services import Services
 from tests.audio_utils import MonitorRecording, RecordedClock, correlate_files, espeak, feed
 from ui.main_window import MainWindow

@@ -100,7 +100,7 @@ def test_orphaned_recordings_come_back_once_as_recovered_attempts(
 
 def test_two_answers_to_one_question_in_the_same_second_get_their_own_files() -> None:
     """Two windows starting the same question in the same second once wrote one file name."""
-    from app.practice.session import recording_name
+    from app.practice.result import recording_name
 
     names = {recording_name("q08") for _ in range(50)}
     assert len(names) == 50 and all(n.startswith("q08-") and n.endswith(".wav") for n in names)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
@@ -19,21 +21,33 @@ from PySide6.QtWidgets import (
 )
 
 from app.bank.questions import LoadedBank
+from app.schedule.due import Plan, due_today
+from ui.actions import make_actions
+from ui.browse.due_panel import DuePanel
 from ui.browse.question_detail import QuestionDetail
 from ui.browse.question_list import QuestionList
 from ui.common.banner import Banner
-from ui.common.help_dialogs import show_about, show_shortcuts
 from ui.practice.relabel import correct
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
     from app.analysis.analyze import Analysis
-    from app.practice.session import PracticeResult
+    from app.history import Store
+    from app.practice.result import PracticeResult
     from app.services import Services
     from ui.practice.feedback_view import FeedbackView
     from ui.practice.practice_view import PracticeView
 
 
 class MainWindow(QMainWindow):
+    # Made by ui.actions.make_actions:
+    practise_action: QAction
+    surprise_action: QAction
+    history_action: QAction
+    stats_action: QAction
+    stories_action: QAction
+
     def __init__(
         self, loaded: LoadedBank, notices: list[str] | None = None, services: Services | None = None
     ) -> None:
@@ -46,9 +60,15 @@ class MainWindow(QMainWindow):
         self.practised: Counter[str] = Counter()
 
         self.questions = QuestionList(self.bank)
+        self.due = DuePanel()
         self.detail = QuestionDetail()
+        left = QWidget()
+        left_col = QVBoxLayout(left)
+        left_col.setContentsMargins(0, 0, 0, 0)
+        left_col.addWidget(self.due)
+        left_col.addWidget(self.questions, 1)
         splitter = QSplitter()
-        splitter.addWidget(self.questions)
+        splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -70,74 +90,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.questions.selected.connect(self._show)
+        self.due.practise.connect(self.practise)
         current = self.questions.current_id()
         if current:
             self._show(current)
-        self._make_actions()
+        make_actions(self)
         if services is not None:
             self.attach_services(services)
         self.statusBar().showMessage(
             self.tr("{0} questions from {1}").format(len(self.bank.questions), loaded.path.name)
         )
         self.resize(1100, 720)
-
-    def _make_actions(self) -> None:
-        practise = QAction(self.tr("&Practise this question"), self)
-        practise.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return))
-        practise.triggered.connect(self.practise_current)
-        surprise = QAction(self.tr("&Surprise me"), self)
-        surprise.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_U))
-        surprise.triggered.connect(self.surprise)
-        settings = QAction(self.tr("Se&ttings…"), self)
-        # Preferences is no key at all on Linux (the menu read "Settings… ()"): Ctrl+, everywhere.
-        settings.setShortcuts(
-            [QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Comma)]
-            + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) if not k.isEmpty()]
-        )
-        settings.triggered.connect(self.open_settings)
-        history = QAction(self.tr("&History"), self)
-        history.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_H))
-        history.triggered.connect(self.show_history)
-        history.setEnabled(False)
-        self.history_action = history
-        stats = QAction(self.tr("S&tatistics"), self)
-        stats.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_T))
-        stats.triggered.connect(self.show_stats)
-        stats.setEnabled(False)
-        self.stats_action = stats
-        self.practise_action, self.surprise_action = practise, surprise
-        for a in (practise, surprise):
-            a.setEnabled(self.services is not None)
-        toolbar = self.addToolBar(self.tr("Practice"))
-        toolbar.setObjectName("practice-toolbar")
-        toolbar.addAction(practise)
-        toolbar.addAction(surprise)
-        toolbar.addAction(history)
-        toolbar.addAction(stats)
-        toolbar.addAction(settings)
-        for a in (practise, surprise, history, stats, settings):
-            a.setToolTip(
-                f"{a.text().replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-        find = QAction(self.tr("&Search questions"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: self.questions.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
-        quit_ = QAction(self.tr("&Quit"), self)
-        quit_.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_.triggered.connect(self.close)
-        about = QAction(self.tr("&About STAR Coach"), self)
-        about.triggered.connect(lambda: show_about(self))
-        keys = QAction(self.tr("&Keyboard shortcuts"), self)
-        keys.setShortcut(QKeySequence(Qt.Key.Key_F1))
-        keys.triggered.connect(lambda: show_shortcuts(self))
-
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        file_menu.addAction(quit_)
-        view_menu = self.menuBar().addMenu(self.tr("&Questions"))
-        view_menu.addActions([find, practise, surprise, history, stats])
-        file_menu.insertAction(quit_, settings)
-        self.menuBar().addMenu(self.tr("&Help")).addActions([keys, about])
-        self.addActions([find, quit_, keys])
 
     def _show(self, qid: str) -> None:
         self.detail.show_question(self.bank.by_id(qid))
@@ -151,10 +114,11 @@ class MainWindow(QMainWindow):
         from ui.practice.feedback_view import FeedbackView
         from ui.practice.practice_view import PracticeView
         from ui.stats.stats_view import StatsView
+        from ui.stories.stories_view import StoriesView
 
         self.services = services
         self.history_view = HistoryView(services.store, self.bank)
-        self.replay_view = ReplayView(services.player)
+        self.replay_view = ReplayView(services.player, services.history)
         self.compare_view = CompareView()
         self.stats_view = StatsView(services.store, self.bank, history=services.history)
         self.stats_view.back.connect(self.show_questions)
@@ -170,6 +134,10 @@ class MainWindow(QMainWindow):
         self.history_view.compare.connect(self._compare)
         self.history_action.setEnabled(True)
         self.stats_action.setEnabled(True)
+        self.stories_view = StoriesView(services.history)
+        self.pages.addWidget(self.stories_view)
+        self.stories_view.back.connect(self.show_questions)
+        self.stories_action.setEnabled(True)
         for page in (self.replay_view, self.compare_view):
             QShortcut(
                 QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),
@@ -179,6 +147,8 @@ class MainWindow(QMainWindow):
             )
         self.practice_view = PracticeView(services.practice)
         self.feedback_view = FeedbackView(services.player)
+        self.feedback_view.ask_follow_ups(services.practice.follow_up)
+        self.feedback_view.story.history = services.history
         self.pages.addWidget(self.practice_view)
         self.pages.addWidget(self.feedback_view)
         self.practice_view.back.connect(self.show_questions)
@@ -201,10 +171,24 @@ class MainWindow(QMainWindow):
         from ui.browse.question_list import Practice
 
         stats = self.services.store.question_stats()
+        self._refresh_due()
         self.practised = Counter({qid: st.attempts for qid, st in stats.items()})
         self.questions.set_practice(
             {qid: Practice(st.attempts, st.last_total_s, st.last_missing) for qid, st in stats.items()}
         )
+
+    def _refresh_due(self) -> None:
+        """What is due today, worked out on the history worker (FSRS replays every graded attempt)."""
+        if self.services is None:
+            return
+        titles = {q.id: f"{q.number}. {q.question}" for q in self.bank.questions}
+
+        def job(store: Store) -> tuple[list[Plan], int, datetime]:
+            now = datetime.now(UTC)
+            reviews = {k: v for k, v in store.reviews().items() if k in titles}
+            return due_today(reviews, titles, now), len(titles.keys() - reviews.keys()), now
+
+        self.services.history.submit(job, lambda out: self.due.show_plans(*out), log.warning)
 
     def show_banner(self, text: str) -> None:
         if self.banner is None:
@@ -259,6 +243,12 @@ class MainWindow(QMainWindow):
         # never-laid-out size and cut "150" to "1…".
         self.pages.setCurrentWidget(self.stats_view)
         self.stats_view.refresh()
+
+    def show_stories(self) -> None:
+        if self.services is not None:
+            self.pages.setCurrentWidget(self.stories_view)
+            self.stories_view.refresh()
+            self.stories_view.table.setFocus()
 
     @Slot(str, object, object, int)
     def _replay(self, title: str, analysis: object, audio: object, attempt_id: int) -> None:

@@ -16,6 +16,7 @@ from app.analysis.labeller_files import default_labeller
 from app.analysis.sections import SectionFinding, judge, missing_of, unclear_of, with_lesson
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import DEFAULT_TARGET_S, Timing, measure_timing
+from app.analysis.topic import off_topic
 from app.analysis.types import LABELS, Label, Sentence
 from app.bank.questions import Bank, Question
 from app.speech.transcript import Word
@@ -165,6 +166,22 @@ def with_hesitations(analysis: Analysis, words: Sequence[Word], question: Questi
     )
 
 
+def every_rule(analysis: Analysis) -> set[str]:
+    """Every feedback rule the answer triggers, not only the three the screen shows: what the
+    follow-ups dig into and what the practice schedule grades on."""
+    points, _ = feedback(
+        analysis.sentences,
+        analysis.findings,
+        analysis.order_problems,
+        analysis.timing,
+        analysis.delivery,
+        analysis.cut_off,
+        limit=None,
+        off_topic="" if not any(p.rule == "off_topic" for p in analysis.points) else "it",
+    )
+    return {p.rule for p in points}
+
+
 def _measure(
     labelled: Sequence[Sentence],
     findings: Sequence[SectionFinding],
@@ -182,7 +199,10 @@ def _measure(
     findings = with_lesson(findings, cue)
     problems = tuple(order_problems(labelled))
     timing = measure_timing(labelled, target_seconds, answer_sentences(question) if question else None)
-    points, good = feedback(labelled, findings, problems, timing, delivery, cut_off)
+    missed = off_topic(question.question, [s.text for s in labelled]) if question else None
+    points, good = feedback(
+        labelled, findings, problems, timing, delivery, cut_off, off_topic=missed.name if missed else None
+    )
     return Analysis(
         sentences=tuple(labelled),
         findings=tuple(findings),
@@ -199,4 +219,13 @@ def _measure(
     )
 
 
-__all__ = ["Analysis", "analyze", "from_record", "relabel", "replace", "to_record", "with_hesitations"]
+__all__ = [
+    "Analysis",
+    "analyze",
+    "every_rule",
+    "from_record",
+    "relabel",
+    "replace",
+    "to_record",
+    "with_hesitations",
+]

@@ -51,6 +51,7 @@ TELLING = ("percent", "money", "multiple", "time", "number")
 # Most important first: a missing part of the story, then length, then what Amazon listens for
 # ("I", numbers, a lesson), then balance and order, then delivery.
 PRIORITY = {
+    "off_topic": 5,  # an answer to another question: the rest matters less until it answers this one
     "missing_result": 10,
     "missing_action": 11,
     "missing_situation": 20,
@@ -116,10 +117,20 @@ def feedback(
     delivery: Delivery,
     cut_off: bool = False,
     limit: int | None = MAX_POINTS,
+    off_topic: str | None = None,
 ) -> tuple[list[Point], list[str]]:
     """(points to work on, in order of importance, one per topic, at most `limit`; things that went
-    well). `limit=None` gives every topic: what a retry fixed is judged on all of them."""
+    well). `limit=None` gives every topic: what a retry fixed is judged on all of them. `off_topic`:
+    what the question asks for, when the answer seems not to have it (app.analysis.topic)."""
     points: list[Point] = []
+    if off_topic:
+        points.append(
+            Point(
+                "off_topic",
+                f"This answer may not be about what the question asks. It asks about {off_topic}, and the app "
+                "did not hear one. If your story has it, say it plainly; if not, choose a story that does.",
+            )
+        )
     good: list[str] = []
     start = sentences[0].start if sentences else 0.0
 

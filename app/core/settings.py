@@ -25,6 +25,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "speech_rate_wpm": (80, 300),  # slower or faster than this is no help for practising
     "think_seconds": (0, 60),
     "target_seconds": (30, 300),
+    "follow_ups": (0, 2),  # follow-up questions after an answer; 0 turns them off
 }
 
 
@@ -48,6 +49,7 @@ class Settings(BaseModel):
     target_seconds: Annotated[int, _within("target_seconds")] = 120
     hard_stop: bool = False
     keep_recordings: bool = True
+    follow_ups: Annotated[int, _within("follow_ups")] = 1
 
     @staticmethod
     def path() -> Path:

@@ -146,8 +146,10 @@ def analysis_columns(analysis: Analysis) -> dict[str, Any]:
     is left empty for new attempts and made from the record when read: the two together doubled the
     size of an attempt (18.9 -> 36.5 KB)."""
     from app.analysis.analyze import to_record
+    from app.schedule.grades import grade_of
 
     return {
+        "grade": grade_of(analysis),
         "missing": json.dumps(list(analysis.missing)),
         "section_seconds": json.dumps(
             {k: round(v.seconds, 2) for k, v in analysis.timing.sections.items() if v.present}
@@ -191,6 +193,7 @@ def attempt_row(new: NewAttempt, started_at: datetime, origin: str = PRACTICE) -
             analysis_columns(analysis)
             if analysis is not None
             else {
+                "grade": 1,
                 "missing": json.dumps(list(STAR)),
                 "section_seconds": "{}",
                 "analysis": None,

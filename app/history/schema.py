@@ -9,10 +9,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 INSERT_ATTEMPT = (
     "INSERT INTO attempts (question_id, started_at, status, engine, model, duration_s, total_s, "
     "target_s, wpm, fillers_per_min, long_pauses, i_count, we_count, quantified, missing, "
-    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis, origin, record) VALUES "
+    "section_seconds, audio_path, audio_bytes, audio_source, transcript, analysis, origin, record, grade) VALUES "
     "(:question_id, :started_at, :status, :engine, :model, :duration_s, :total_s, :target_s, "
     ":wpm, :fillers_per_min, :long_pauses, :i_count, :we_count, :quantified, :missing, "
-    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis, :origin, :record)"
+    ":section_seconds, :audio_path, :audio_bytes, :audio_source, :transcript, :analysis, :origin, :record, :grade)"
 )
 
 # Each migration is a list of statements, run in one transaction with the new user_version.
@@ -57,6 +57,44 @@ MIGRATIONS: list[list[str]] = [
     ],
     [  # v4: the analysis as a typed, versioned record (labels, the person's corrections, feedback)
         "ALTER TABLE attempts ADD COLUMN record TEXT",
+    ],
+    [  # v5: the follow-up questions asked after an answer, and the spoken replies to them
+        """CREATE TABLE follow_ups (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            asked TEXT NOT NULL,
+            asks_for TEXT NOT NULL,
+            answered_at TEXT NOT NULL,
+            seconds REAL NOT NULL DEFAULT 0,
+            transcript TEXT NOT NULL,
+            gave INTEGER NOT NULL,
+            verdict TEXT NOT NULL,
+            audio_path TEXT,
+            UNIQUE (attempt_id, position)
+        )""",
+    ],
+    [  # v6: each answer's grade for the practice schedule (app.schedule), and the person's own, if set;
+        # earlier answers are graded from what was missing, the one figure they all have.
+        "ALTER TABLE attempts ADD COLUMN grade INTEGER CHECK (grade BETWEEN 1 AND 4)",
+        "ALTER TABLE attempts ADD COLUMN grade_set INTEGER CHECK (grade_set BETWEEN 1 AND 4)",
+        "UPDATE attempts SET grade = CASE WHEN missing = '[]' THEN 3 ELSE 1 END",
+    ],
+    [  # v7: the person's story bank, and which story each answer told (app.stories)
+        """CREATE TABLE stories (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+            summary TEXT NOT NULL DEFAULT '',
+            principles TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE attempt_stories (
+            attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            chosen_by TEXT NOT NULL CHECK (chosen_by IN ('app', 'person'))
+        )""",
+        "CREATE INDEX attempt_stories_story ON attempt_stories(story_id)",
     ],
 ]
 PRACTICE, RECOVERED = "practice", "recovered"

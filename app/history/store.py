@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.history import files
-from app.history.export import Exporting
 from app.history.records import NewAttempt, StoreError, analysis_columns, attempt_row
 from app.history.schema import INSERT_ATTEMPT, PRACTICE
+from app.history.stories import StoryStoring
 from app.speech.wavfile import PARTIAL_SUFFIX
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-class Store(Exporting):
+class Store(StoryStoring):
     """The practice history. Use `Store.open()`; one Store per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
@@ -238,22 +238,43 @@ class Store(Exporting):
         with self._tx() as c:
             changed = c.execute(
                 "UPDATE attempts SET missing = ?, section_seconds = ?, analysis = ?, record = ?, "
-                "fillers_per_min = ? WHERE id = ? AND status = 'complete'",
-                (row["missing"], row["section_seconds"], row["analysis"], row["record"], fillers, attempt_id),
+                "fillers_per_min = ?, grade = ? WHERE id = ? AND status = 'complete'",
+                (
+                    row["missing"],
+                    row["section_seconds"],
+                    row["analysis"],
+                    row["record"],
+                    fillers,
+                    row["grade"],
+                    attempt_id,
+                ),
             ).rowcount
         if not changed:
             raise StoreError(f"There is no saved attempt {attempt_id} to correct.")
 
+    def set_grade(self, attempt_id: int, grade: int | None) -> None:
+        """The person's grade for an attempt (1 Again … 4 Easy), or None to go back to the app's."""
+        if grade is not None and grade not in (1, 2, 3, 4):
+            raise StoreError(f"A grade is 1 (Again) to 4 (Easy), not {grade}.")
+        with self._tx() as c:
+            changed = c.execute(
+                "UPDATE attempts SET grade_set = ? WHERE id = ? AND status = 'complete'", (grade, attempt_id)
+            ).rowcount
+        if not changed:
+            raise StoreError(f"There is no saved attempt {attempt_id}.")
+
     # ------------------------------------------------------------------ deleting
 
     def delete_attempt(self, attempt_id: int) -> None:
+        replies = self._follow_up_audio(attempt_id)
         with self._tx() as c:
             row = c.execute("SELECT audio_path FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None:
                 raise StoreError(f"There is no saved attempt {attempt_id}.")
             c.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
-        if row["audio_path"]:
-            self._unlink(row["audio_path"])
+        for rel in [row["audio_path"], *replies]:
+            if rel:
+                self._unlink(rel)
 
     def delete_all(self) -> int:
         """Delete every attempt and its recording; returns how many attempts were deleted."""
@@ -261,7 +282,7 @@ class Store(Exporting):
             audio = [
                 r["audio_path"]
                 for r in c.execute("SELECT audio_path FROM attempts WHERE audio_path IS NOT NULL")
-            ]
+            ] + self._follow_up_audio(None)
             n = c.execute("DELETE FROM attempts").rowcount
             c.execute("DELETE FROM questions")
         for rel in audio:
@@ -270,10 +291,6 @@ class Store(Exporting):
             with contextlib.suppress(OSError):
                 orphan.unlink()
         return int(n)
-
-    def _unlink(self, rel: str) -> None:
-        with contextlib.suppress(OSError):  # a file we cannot delete is reported as an orphan later
-            self._abs(rel).unlink(missing_ok=True)
 
     def insert_complete(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Finished attempts without audio, as rows of the attempts table, in one transaction (a generated

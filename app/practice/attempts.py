@@ -11,6 +11,7 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, from_record
 from app.bank.questions import Bank
 from app.history import Store, StoreError
+from app.stories.match import StoryChoice, suggest
 
 
 def question_text(bank: Bank, qid: str) -> str:
@@ -47,3 +48,15 @@ def last_attempt(store: Store, bank: Bank, question_id: str) -> tuple[str, Analy
     except StoreError:  # no comparison is better than no feedback
         return None
     return title.split(" — ")[0], analysis
+
+
+def remember_story(store: Store, attempt_id: int, said: str) -> StoryChoice | None:
+    """Which of the person's stories this answer told, linked as the app's suggestion when it is sure;
+    None when there is no story bank yet."""
+    stories = tuple(store.stories())
+    if not stories:
+        return None
+    choice = StoryChoice(stories, suggest(said, stories, store.story_texts()))
+    if choice.suggestion.story_id is not None:
+        store.link_story(attempt_id, choice.suggestion.story_id, chosen_by="app")
+    return choice

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import enum
 import logging
+import sqlite3
 import time
-import uuid
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -23,23 +22,20 @@ from app.analysis.analyze import Analysis, analyze, with_hesitations
 from app.bank.questions import Bank, Question
 from app.core.jobs import run_task
 from app.core.settings import Settings
-from app.history import NewAttempt, Store, StoreError
+from app.followups.rules import FollowUp, choose
+from app.history import Store, StoreError
 from app.history.worker import HistoryWorker
-from app.practice.attempts import last_attempt
+from app.practice.attempts import last_attempt, remember_story
+from app.practice.follow_up import FollowUpRunner
+from app.practice.result import PracticeResult, recording_name
 from app.speech.answer import AnswerResult, AnswerSession
 from app.speech.ask import QuestionReader
 from app.speech.audio import Samples, decode_audio
 from app.speech.capture_worker import RecordingResult
 from app.speech.fillers import listen_for_fillers
-from app.speech.transcript import Transcriber, Transcript
+from app.speech.transcript import Transcriber
 
 log = logging.getLogger(__name__)
-
-
-def recording_name(question_id: str) -> str:
-    """`<question id>-<date>-<time>-<random>.wav`: unique even for two windows that start the same
-    question in the same second (one attempt was once saved without its recording)."""
-    return f"{question_id}-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.wav"
 
 
 class Phase(enum.Enum):
@@ -51,30 +47,6 @@ class Phase(enum.Enum):
     FINISHING = "finishing"  # Stop pressed: the last stretch is being transcribed
     ANALYSING = "analysing"
     DONE = "done"
-
-
-@dataclass(frozen=True)
-class PracticeResult:
-    question: Question
-    recording: RecordingResult
-    transcript: Transcript
-    analysis: Analysis  # an answer with nothing heard gives no result, only an error
-    stop_to_feedback_s: float
-    # Filled in by the history worker before the feedback is shown (the session owns the saving):
-    attempt_id: int | None = None  # None: not saved (no history, or it failed: `save_error` says why)
-    previous: tuple[str, Analysis] | None = None  # (when, analysis) of the attempt before this one
-    save_error: str | None = None
-
-    def for_history(self) -> NewAttempt:
-        """What the history saves of this answer (it knows nothing of the practice layer)."""
-        return NewAttempt(
-            question_id=self.question.id,
-            question_text=self.question.question,
-            transcript=self.transcript,
-            analysis=self.analysis,
-            recording=self.recording.path,
-            recording_s=self.recording.seconds,
-        )
 
 
 class PracticeSession(QObject):
@@ -116,8 +88,9 @@ class PracticeSession(QObject):
         self._think.timeout.connect(self._tick)
         self._stop_pressed = 0.0
         self._cut_off = False  # this answer was ended by the hard stop
+        self._closed = False
         # Where finished answers are saved, off the GUI thread (app.history.worker); None: not saved.
-        self.history: HistoryWorker | None = None
+        self._history: HistoryWorker | None = None
         self.answer.level.connect(self.level)
         self.answer.elapsed.connect(self._on_elapsed)
         self.answer.partial.connect(self.partial)
@@ -127,6 +100,17 @@ class PracticeSession(QObject):
         if reader is not None:
             reader.finished.connect(self._after_question)
             reader.failed.connect(self._question_failed)
+        # After the feedback: the follow-ups, on the same recorder and reader (this session is DONE then).
+        self.follow_up = FollowUpRunner(self.answer, reader, settings, recordings_dir, self)
+
+    @property
+    def history(self) -> HistoryWorker | None:
+        return self._history
+
+    @history.setter
+    def history(self, worker: HistoryWorker | None) -> None:
+        self._history = worker
+        self.follow_up.history = worker
 
     # ----------------------------------------------------------------- commands
 
@@ -135,6 +119,7 @@ class PracticeSession(QObject):
 
     def start(self, question: Question) -> None:
         """Begin a practice: read the question, then count down the think time."""
+        self.follow_up.stop()
         self.abandon()
         self.question = question
         # Never waits for the speech engine: a question asked while it starts is read once it has.
@@ -189,6 +174,8 @@ class PracticeSession(QObject):
             self._set(Phase.READY if self.question else Phase.IDLE)
 
     def shutdown(self) -> None:
+        self._closed = True  # a second listen still running must not ask a follow-up on a closed app
+        self.follow_up.close()
         self._think.stop()
         self.answer.shutdown()
 
@@ -212,6 +199,8 @@ class PracticeSession(QObject):
 
     @Slot(str)
     def _question_failed(self, message: str) -> None:
+        if self.phase is not Phase.ASKING:
+            return  # a follow-up's reading failed: the follow-up runner says so
         self.notice.emit(f"The question could not be played: {message}")
         self._after_question()
 
@@ -237,6 +226,8 @@ class PracticeSession(QObject):
 
     @Slot(object)
     def _on_answer(self, result: AnswerResult | None) -> None:
+        if self.phase not in (Phase.RECORDING, Phase.FINISHING):
+            return  # a follow-up's reply: app.practice.follow_up has it
         if result is None:  # abandoned, or the microphone could not be used (error already said)
             if self.phase in (Phase.RECORDING, Phase.FINISHING):
                 self._set(Phase.READY)
@@ -275,8 +266,9 @@ class PracticeSession(QObject):
         transcript = result.transcript
         bank, engine, target = self.bank, self.engine_name, self.settings.target_seconds
         cut_off, self._cut_off = self._cut_off, False
+        asks = self.settings.follow_ups
 
-        def work() -> tuple[Analysis, Samples | None]:
+        def work() -> tuple[Analysis, Samples | None, tuple[FollowUp, ...]]:
             analysis = analyze(
                 sent.from_transcript(transcript),
                 bank,
@@ -290,11 +282,14 @@ class PracticeSession(QObject):
             except Exception as e:
                 log.warning("no second listen for fillers: %s", e)
                 samples = None
-            return analysis, samples
+            return analysis, samples, tuple(choose(analysis, question, asks))
 
         def done(out: object) -> None:
-            analysis, samples = cast(tuple[Analysis, "Samples | None"], out)
-            self._save(PracticeResult(question, result.recording, transcript, analysis, 0.0), samples)
+            analysis, samples, follow_ups = cast(tuple[Analysis, "Samples | None", tuple[FollowUp, ...]], out)
+            shown = PracticeResult(
+                question, result.recording, transcript, analysis, 0.0, follow_ups=follow_ups
+            )
+            self._save(shown, samples)
 
         def failed(message: str) -> None:
             self.error.emit(f"The answer could not be analysed: {message}. Your recording is kept.")
@@ -318,7 +313,12 @@ class PracticeSession(QObject):
                 saved = store.save_attempt(first.for_history(), keep_audio=keep)
             except StoreError as e:
                 return replace(first, previous=previous, save_error=str(e))
-            return replace(first, previous=previous, attempt_id=saved)
+            try:
+                story = remember_story(store, saved, first.transcript.text)
+            except (StoreError, sqlite3.Error) as e:  # the answer is saved; only the guess is lost
+                log.warning("story not suggested: %s", e)
+                story = None
+            return replace(first, previous=previous, attempt_id=saved, story=story)
 
         def failed(message: str) -> None:
             self._show(replace(first, save_error=message), samples)
@@ -333,6 +333,15 @@ class PracticeSession(QObject):
         self.finished.emit(shown)
         if samples is not None:
             self._listen_for_fillers(shown, samples)
+        else:
+            self._follow_up(shown)
+
+    def _follow_up(self, shown: PracticeResult) -> None:
+        """The follow-ups, once the second listen is over: the person has read the feedback a moment,
+        and the speech engine does not speak while Whisper listens (their native threads together
+        crashed a test run once)."""
+        if not self._closed and self.phase is Phase.DONE and self.question is shown.question:
+            self.follow_up.begin(shown.question.id, shown.follow_ups, shown.attempt_id)
 
     def _listen_for_fillers(self, first: PracticeResult, samples: Samples) -> None:
         engine = self.engine
@@ -344,11 +353,15 @@ class PracticeSession(QObject):
             return replace(first, analysis=with_hesitations(first.analysis, words, first.question))
 
         def done(out: object) -> None:
-            if out is None:
-                return
-            self.refined.emit(out)
+            if out is not None and not self._closed:
+                self.refined.emit(out)
+            self._follow_up(first)
 
-        run_task(work, done, lambda message: log.warning("second listen for fillers failed: %s", message))
+        def failed(message: str) -> None:
+            log.warning("second listen for fillers failed: %s", message)
+            self._follow_up(first)
+
+        run_task(work, done, failed)
 
     @staticmethod
     def _discard_audio(recording: RecordingResult) -> None:

@@ -14,7 +14,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("Ctrl+Enter", "practise the chosen question; on the feedback screen, try it again"),
             ("Ctrl+U", "surprise me: the question practised least"),
-            ("Ctrl+H / Ctrl+T", "history / statistics"),
+            ("Ctrl+H / Ctrl+T / Ctrl+B", "history / statistics / your stories"),
             ("Ctrl+,", "settings"),
             ("Ctrl+F", "search the questions"),
             ("Alt+←", "back"),
@@ -36,6 +36,22 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Tab", "move from sentence to sentence"),
             ("S T A R L O", "the sentence is Situation, Task, Action, Result, Lesson (reflection) or Other"),
             ("Menu key / right-click", "choose the sentence's section from a list"),
+        ),
+    ),
+    (
+        "Follow-up questions (after the feedback)",
+        (
+            ("Space", "answer the follow-up aloud; stop when you have finished"),
+            ("N", "skip this follow-up"),
+            ("H", "hear the follow-up again"),
+        ),
+    ),
+    (
+        "Stories",
+        (
+            ("Ctrl+N", "a new story"),
+            ("Enter", "edit the chosen story"),
+            ("Del", "delete the chosen story"),
         ),
     ),
     (

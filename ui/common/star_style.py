@@ -14,6 +14,10 @@ SECTION_COLORS: dict[str, str] = {
     "other": "#9ca3af",  # grey
 }
 
+# Better or worse: a figure that improved on the last try, a follow-up reply that gave what was asked.
+GOOD_COLOR = "#16a34a"
+SHORT_COLOR = "#c2410c"
+
 
 def tint(section: str, palette: QPalette, amount: float = 0.16) -> str:
     """The section colour mixed into the window's base colour: a background that text stays legible on."""

@@ -26,10 +26,9 @@ from app.analysis.feedback import PACE_COMFORTABLE
 from app.analysis.progress import since_last
 from app.analysis.timing import clock
 from app.analysis.types import SECTION_TITLES, STAR
+from ui.common.star_style import GOOD_COLOR
 from ui.practice.feedback_parts import legend_html, progress_html, sentences_html
 from ui.practice.star_timeline import Bar, StarTimeline
-
-BETTER = "#16a34a"
 
 
 def _lower(a: float, b: float, tolerance: float = 0.0) -> str | None:
@@ -187,7 +186,7 @@ class CompareView(QWidget):
                 item = QTableWidgetItem(f"✓ {text}" if which == side else text)
                 if which == side:
                     item.setFont(bold)
-                    item.setForeground(QBrush(QColor(BETTER)))
+                    item.setForeground(QBrush(QColor(GOOD_COLOR)))
                     item.setToolTip(self.tr("Better of the two"))
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()

@@ -7,6 +7,7 @@ transcript following the sound sentence by sentence, and the attempt's feedback 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -27,10 +28,13 @@ from PySide6.QtWidgets import (
 from app.analysis.analyze import Analysis
 from app.analysis.timing import clock
 from app.analysis.types import Label
+from app.history.follow_ups import FollowUpRecord
+from app.history.worker import HistoryWorker
 from app.speech.playback import Player
 from ui.history.replay_compare import CompareView
 from ui.history.replay_transcript import ReplayTranscript
 from ui.practice.feedback_parts import SidePanel, legend_html, summary_html
+from ui.practice.follow_up_panel import reply_html
 from ui.practice.relabel import RelabelFilter, focus_sentence
 
 __all__ = ["CompareView", "ReplayView"]
@@ -44,9 +48,12 @@ class ReplayView(QWidget):
     relabelled = Signal(int, str)  # sentence, section: the person corrected a label
     back = Signal()
 
-    def __init__(self, player: Player, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, player: Player, history: HistoryWorker | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.player = player
+        self.history = history  # where the attempt's follow-ups are read
         self.analysis: Analysis | None = None
         self.attempt_id: int | None = None  # where a corrected label is saved
         self._title = ""
@@ -82,6 +89,10 @@ class ReplayView(QWidget):
         self.no_audio.setAccessibleName(self.no_audio.text())
         self.no_audio.setStyleSheet("color: palette(mid); font-style: italic")
         self.no_audio.hide()
+        self.follow_ups = QLabel(wordWrap=True)
+        self.follow_ups.setTextFormat(Qt.TextFormat.RichText)
+        self.follow_ups.setAccessibleName(self.tr("Follow-up questions and your replies"))
+        self.follow_ups.hide()
 
         self.transcript = ReplayTranscript()
         self.side = SidePanel(self.tr("Figures"), self.tr("Click to hear this moment"), wrap_long_rows=True)
@@ -108,6 +119,7 @@ class ReplayView(QWidget):
         col.addWidget(self.title)
         col.addLayout(transport)
         col.addWidget(self.no_audio)
+        col.addWidget(self.follow_ups)
         col.addWidget(QLabel(legend_html()))
         col.addWidget(main, 1)
 
@@ -141,6 +153,13 @@ class ReplayView(QWidget):
     ) -> None:
         self.stop()
         self.attempt_id = attempt_id
+        self.follow_ups.hide()
+        if self.history is not None and attempt_id is not None:
+            self.history.submit(
+                lambda store: store.follow_ups(attempt_id),
+                lambda replies: self.show_follow_ups(attempt_id, replies),
+                lambda message: self.show_follow_ups(attempt_id, []),
+            )
         self._title = title
         self.analysis = analysis
         self.audio_path = audio_path if audio_path is not None and Path(audio_path).is_file() else None
@@ -154,6 +173,14 @@ class ReplayView(QWidget):
         end = analysis.sentences[-1].end if analysis.sentences else 0.0
         self._set_length(max(end, analysis.timing.total_seconds))
         self._show_position(0.0)
+
+    def show_follow_ups(self, attempt_id: int, replies: Sequence[FollowUpRecord]) -> None:
+        """The follow-ups this attempt was asked, read on the history worker after it opened."""
+        if attempt_id != self.attempt_id:
+            return
+        rows = [reply_html(r.asked, r.seconds, r.gave, r.verdict, r.text) for r in replies]
+        self.follow_ups.setText(f"<b>{escape(self.tr('Follow-ups'))}</b>" + "".join(rows))
+        self.follow_ups.setVisible(bool(rows))
 
     def show_corrected(self, analysis: Analysis, sentence: int) -> None:
         """The same attempt after a corrected label; playback and the place in the text stay."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 from html import escape
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,12 +23,15 @@ from app.analysis.progress import since_last
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED_SPLIT
 from app.analysis.types import SECTION_TITLES, STAR, Label
-from app.practice.session import PracticeResult
+from app.practice.follow_up import FollowUpRunner
+from app.practice.result import PracticeResult
 from app.speech.playback import Player
 from ui.common.star_style import tint
 from ui.practice.feedback_parts import SidePanel, legend_html, progress_html, summary_html
+from ui.practice.follow_up_panel import FollowUpPanel
 from ui.practice.relabel import SECTION_KEYS, RelabelFilter, focus_sentence
 from ui.practice.star_timeline import Bar, StarTimeline
+from ui.practice.story_row import StoryRow
 
 
 class FeedbackView(QWidget):
@@ -47,6 +50,9 @@ class FeedbackView(QWidget):
             player.started.connect(self._apply_seek)
         self.summary = QLabel(wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.follow_up = FollowUpPanel()
+        self.story = StoryRow()
+        self.runner: FollowUpRunner | None = None
         self.timeline = StarTimeline()
         self.transcript = QTextBrowser(openLinks=False)
         self.transcript.setAccessibleName(self.tr("Your answer, coloured by STAR section"))
@@ -73,6 +79,8 @@ class FeedbackView(QWidget):
         buttons.addWidget(self.back_button)
         col = QVBoxLayout(self)
         col.addWidget(self.summary)
+        col.addWidget(self.story)
+        col.addWidget(self.follow_up)
         col.addWidget(self.timeline)
         col.addWidget(QLabel(legend_html()))
         col.addWidget(main, 1)
@@ -90,6 +98,17 @@ class FeedbackView(QWidget):
         ]:
             QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
+    def ask_follow_ups(self, runner: FollowUpRunner) -> None:
+        """The follow-ups `runner` asks after each answer are shown here (app.practice.follow_up)."""
+        self.runner = runner
+        self.follow_up.attach(runner, self)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the screen ends its follow-ups (minimising the window does not)."""
+        if not event.spontaneous() and self.runner is not None:
+            self.runner.stop()
+        super().hideEvent(event)
+
     # ----------------------------------------------------------------- showing a result
 
     def show_result(self, result: PracticeResult, previous: tuple[str, Analysis] | None = None) -> None:
@@ -103,6 +122,8 @@ class FeedbackView(QWidget):
         # A new answer opens at its top: point 1 was out of sight, kept at the last answer's scroll.
         for area in (self.transcript, self.side):
             area.verticalScrollBar().setValue(0)
+        self.story.show_choice(result.attempt_id, result.story)
+        self.follow_up.reset()  # the session asks this answer's follow-ups after its second listen
 
     def refine(self, refined: PracticeResult) -> Analysis | None:
         """The second listen's fillers for the answer on screen (keeping the person's corrections and

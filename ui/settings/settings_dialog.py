@@ -55,27 +55,39 @@ class PracticeSection(QGroupBox):
         self.target_label = QLabel(self.tr("Target &length:"))
         self.target_label.setBuddy(self.target)
 
+        self.follow_ups = QSpinBox()
+        self.follow_ups.setRange(*RANGES["follow_ups"])
+        self.follow_ups.setSpecialValueText(self.tr("None — off"))
+        self.follow_ups.setAccessibleName(self.tr("Follow-up questions after each answer"))
+        self.follow_ups.setToolTip(
+            self.tr("After the feedback, the app asks what an interviewer would: your own part, a number…")
+        )
+        self.follow_ups_label = QLabel(self.tr("Follow-&up questions:"))
+        self.follow_ups_label.setBuddy(self.follow_ups)
+
         self.hard_stop = QCheckBox(self.tr("&Stop recording at the target length"))
         self.keep = QCheckBox(self.tr("&Keep recordings of my answers"))
         self.keep.setToolTip(self.tr("Off: each recording is deleted once its feedback is ready"))
 
-        for spin in (self.think, self.target):  # a number needs no full-width field
+        for spin in (self.think, self.target, self.follow_ups):  # a number needs no full-width field
             spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         form = QFormLayout(self)
         form.addRow(self.think_label, self.think)
         form.addRow(self.target_label, self.target)
+        form.addRow(self.follow_ups_label, self.follow_ups)
         form.addRow("", self.hard_stop)
         form.addRow("", self.keep)
 
     def labels(self) -> list[QLabel]:
-        return [self.think_label, self.target_label]
+        return [self.think_label, self.target_label, self.follow_ups_label]
 
     def focus_chain(self) -> list[QWidget]:
-        return [self.think, self.target, self.hard_stop, self.keep]
+        return [self.think, self.target, self.follow_ups, self.hard_stop, self.keep]
 
     def set_values(self, s: Settings) -> None:
         self.think.setValue(s.think_seconds)
         self.target.setValue(s.target_seconds)
+        self.follow_ups.setValue(s.follow_ups)
         self.hard_stop.setChecked(s.hard_stop)
         self.keep.setChecked(s.keep_recordings)
 
@@ -219,6 +231,7 @@ class SettingsDialog(QDialog):
                 "model": model,
                 "think_seconds": p.think.value(),
                 "target_seconds": p.target.value(),
+                "follow_ups": p.follow_ups.value(),
                 "hard_stop": p.hard_stop.isChecked(),
                 "keep_recordings": p.keep.isChecked(),
             }

@@ -132,13 +132,6 @@ def section_shares(attempts: Sequence[AttemptSummary], n: int = 20) -> list[dict
     return out
 
 
-def relative(when: datetime, now: datetime) -> str:
-    """'10 seconds ago', '5 minutes ago', 'a day ago', '3 days ago', 'a month ago' (humanize)."""
-    import humanize
-
-    return str(humanize.naturaltime(now - when, when=now))
-
-
 def waited_longest(question_ids: Iterable[str], stats: dict[str, QuestionStats]) -> list[str]:
     """Never-practised questions first (in the given order), then the longest since last practice."""
     ids = list(dict.fromkeys([*question_ids, *stats]))

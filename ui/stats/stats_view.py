@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 
 from app.analysis.timing import clock
 from app.bank.questions import Bank
+from app.core.dates import relative
 from app.history import AttemptSummary, QuestionStats, Store
 from ui.common.sorted_item import SortedItem
 from ui.stats.stats_charts import LengthChart, PaceChart, SectionsChart
-from ui.stats.stats_data import Summary, relative, section_shares, series, summarize, waited_longest
+from ui.stats.stats_data import Summary, section_shares, series, summarize, waited_longest
 
 if TYPE_CHECKING:
     from app.history.worker import HistoryWorker

@@ -1,0 +1,202 @@
+"""The command line's practice commands (issue 17): the follow-ups the app would ask, and the
+shared reading of an answer file that `analyze` uses too. Registered by app.cli."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.bank.questions import Bank, BankError, Question, load_bank_or_builtin
+from app.core import paths
+
+if TYPE_CHECKING:
+    from app.analysis.types import Sentence
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BankError(f"{path}: cannot be read ({e})") from None
+
+
+def read_answer(src: Path, lines: bool = False, wpm: float = 150) -> tuple[list[Sentence], str | None]:
+    """An answer's sentences from a transcript JSON (`transcribe --json`) or plain text, and the
+    engine that heard it (None for text)."""
+    from app.analysis import sentences as sent
+    from app.speech.transcript import Transcript
+
+    raw = read_text(src)
+    engine = None
+    if raw.lstrip().startswith("{"):
+        try:
+            transcript = Transcript.from_json(json.loads(raw))
+        except (ValueError, KeyError, TypeError) as e:
+            raise BankError(f"{src}: not a transcript as printed by `transcribe --json` ({e})") from None
+        sentences = sent.from_transcript(transcript)
+        engine = transcript.engine
+    else:
+        sentences = sent.from_text(raw, lines=lines, wpm=wpm)
+    if not sentences:
+        raise BankError(f"{src}: nothing to analyse: it holds no words")
+    return sentences, engine
+
+
+def user_bank() -> Bank:
+    loaded = load_bank_or_builtin(paths.user_bank_path())
+    if loaded.warning:
+        print(f"note: {loaded.warning}", file=sys.stderr)
+    return loaded.bank
+
+
+def find_question(bank: Bank, question_id: str) -> Question:
+    try:
+        return bank.by_id(question_id)
+    except KeyError:
+        raise BankError(f"no question with id {question_id!r} (see `python main.py questions`)") from None
+
+
+def _cmd_followups(args: argparse.Namespace) -> int:
+    from app.analysis.analyze import analyze
+    from app.followups.judge import judge_reply
+    from app.followups.rules import ASKS, choose
+
+    sentences, engine = read_answer(Path(args.input), lines=args.lines)
+    bank = user_bank()
+    question = find_question(bank, args.question)
+    analysis = analyze(sentences, bank, question, engine=engine)
+    chosen = choose(analysis, question, args.limit)
+    verdict = None
+    if args.reply:
+        if not chosen:
+            raise BankError("this answer gets no follow-up, so there is nothing to judge the reply against")
+        reply, _ = read_answer(Path(args.reply))
+        verdict = judge_reply(chosen[0].rule.asks_for, reply)
+    if args.json:
+        out: dict[str, Any] = {"question": question.id, "follow_ups": [f.to_json() for f in chosen]}
+        if verdict is not None:
+            out["reply"] = {"follow_up": chosen[0].rule.id, **verdict.to_json()}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not chosen:
+        print(
+            "no follow-up: the question exercises no principle with one, and the answer has no gap to dig into"
+        )
+    for n, f in enumerate(chosen, 1):
+        print(f"{n}. {f.text}\n   rule {f.rule.id}: {f.reason} A reply should give {ASKS[f.rule.asks_for]}.")
+    if verdict is not None:
+        print(f"\nreply to 1: {'gave it' if verdict.gave else 'did not give it'}. {verdict.message}")
+    return 0
+
+
+def _cmd_due(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from app.history import Store
+    from app.schedule.due import due_today, plans
+
+    bank = user_bank()
+    titles = {q.id: f"{q.number}. {q.question}" for q in bank.questions}
+    with Store.recover() as store:
+        for message in store.recovery_messages:
+            print(f"note: {message}", file=sys.stderr)
+        reviews = {k: v for k, v in store.reviews().items() if k in titles}
+    now = datetime.now(UTC)
+    chosen = plans(reviews, titles) if args.all else due_today(reviews, titles, now)
+    new = [q.id for q in bank.questions if q.id not in reviews]
+    if args.json:
+        out = {"now": now.isoformat(), "due": [p.to_json(now) for p in chosen], "never_practised": new}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for p in chosen:
+        when = p.due.astimezone().strftime("%a %d %b %H:%M")
+        print(f"{p.key:>5}  due {when}  {p.title}\n       {p.reason(now)}")
+    print(f"{len(chosen)} {'planned' if args.all else 'due today'}; {len(new)} never practised")
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from app.history import Store
+    from app.schedule.grades import GRADE_BY_NAME
+
+    grade = None if args.grade == "auto" else GRADE_BY_NAME[args.grade]
+    with Store.recover() as store:
+        store.set_grade(args.attempt, grade)
+    print(f"attempt {args.attempt}: {'graded by the app again' if grade is None else args.grade}")
+    return 0
+
+
+def _cmd_stories(args: argparse.Namespace) -> int:
+    from app.core.files import atomic_write_text
+    from app.history import Store
+    from app.stories.bank import parse_file, to_file
+    from app.stories.coverage import readiness, uncovered
+
+    with Store.recover() as store:
+        for message in store.recovery_messages:
+            print(f"note: {message}", file=sys.stderr)
+        if args.import_file:
+            added = store.import_stories(parse_file(read_text(Path(args.import_file))))
+            print(f"imported {added} stories from {args.import_file}")
+            return 0
+        stories, uses = store.stories(), store.story_uses()
+    if args.export_file:
+        atomic_write_text(Path(args.export_file), to_file(stories))
+        print(f"{len(stories)} stories -> {args.export_file}")
+        return 0
+    rows = readiness(stories, uses)
+    told = {s.id: sum(1 for u in uses if u.story_id == s.id) for s in stories}
+    if args.json:
+        out = {
+            "stories": [{**s.model_dump(), "told": told[s.id]} for s in stories],
+            "principles": [r.to_json() for r in rows],
+            "principles_without_a_story": uncovered(stories),
+        }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for s in stories:
+        print(
+            f"{s.id:>4}  {s.title}  (told {told[s.id]}x)\n      {', '.join(s.principles) or 'no principle yet'}"
+        )
+    print(f"{len(stories)} stories\n")
+    for r in rows:
+        mark = "\u2713" if r.covered else "-"
+        print(f" {mark} {r.principle:<45} {len(r.stories)} stories, {r.attempts} answers")
+    missing = uncovered(stories)
+    print(
+        f"\n{16 - len(missing)} of 16 principles have a story"
+        + (f"; none yet for: {', '.join(missing)}" if missing else "")
+    )
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    f = sub.add_parser("followups", help="the follow-up questions the app would ask after this answer")
+    f.add_argument("input", help="the answer: a transcript JSON (`transcribe --json`) or plain text")
+    f.add_argument("--question", required=True, help="the question's id (see `questions`)")
+    f.add_argument("--limit", type=int, default=2, choices=[1, 2], help="how many follow-ups (default 2)")
+    f.add_argument("--reply", help="a reply to the first follow-up (text or transcript JSON) to judge")
+    f.add_argument("--lines", action="store_true", help="plain text: each non-empty line is one sentence")
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(func=_cmd_followups)
+
+    d = sub.add_parser("due", help="the questions due for practice today (FSRS spaced repetition)")
+    d.add_argument("--all", action="store_true", help="every practised question with its next date")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=_cmd_due)
+
+    st = sub.add_parser("stories", help="your story bank and which Leadership Principles it covers")
+    st.add_argument("--json", action="store_true")
+    st.add_argument(
+        "--import", dest="import_file", metavar="FILE", help="add the stories of an exported bank"
+    )
+    st.add_argument("--export", dest="export_file", metavar="FILE", help="write the bank as JSON")
+    st.set_defaults(func=_cmd_stories)
+
+    g = sub.add_parser("grade", help="set your own grade for an attempt, which the schedule then uses")
+    g.add_argument("attempt", type=int, help="the attempt's id (see `history`)")
+    g.add_argument("grade", choices=["again", "hard", "good", "easy", "auto"], help="auto: the app's grade")
+    g.set_defaults(func=_cmd_grade)

@@ -1,0 +1,1 @@
+"""The story bank screen."""
