@@ -173,6 +173,29 @@ def _cmd_stories(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_loop_report(args: argparse.Namespace) -> int:
+    from app.core.files import atomic_write_text
+    from app.history import Store
+    from app.practice.loop_report import report_html, report_lines
+
+    with Store.recover() as store:
+        if args.id is None:
+            for loop in store.loops():
+                print(
+                    f"{loop.id:>4}  {loop.started_at}  {loop.questions} questions, {loop.used_seconds / 60:.0f} min"
+                )
+            return 0
+        report = store.loop_report(args.id)
+    if args.html:
+        atomic_write_text(Path(args.html), report_html(report))
+        print(f"mock loop {args.id} -> {args.html}")
+    elif args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print("\n".join(report_lines(report)))
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     f = sub.add_parser("followups", help="the follow-up questions the app would ask after this answer")
     f.add_argument("input", help="the answer: a transcript JSON (`transcribe --json`) or plain text")
@@ -195,6 +218,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     st.add_argument("--export", dest="export_file", metavar="FILE", help="write the bank as JSON")
     st.set_defaults(func=_cmd_stories)
+
+    lr = sub.add_parser("loop-report", help="a saved mock loop's report (without ID: the list of loops)")
+    lr.add_argument("id", type=int, nargs="?", help="the loop's id")
+    out = lr.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--html", metavar="PATH", help="write the report as an HTML page")
+    lr.set_defaults(func=_cmd_loop_report)
 
     g = sub.add_parser("grade", help="set your own grade for an attempt, which the schedule then uses")
     g.add_argument("attempt", type=int, help="the attempt's id (see `history`)")

@@ -43,6 +43,11 @@ def make_actions(window: MainWindow) -> None:
     stories.triggered.connect(window.show_stories)
     stories.setEnabled(False)
     window.stories_action = stories
+    loop = QAction(window.tr("&Mock loop…"), window)
+    loop.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L))
+    loop.triggered.connect(lambda: _start_loop(window))
+    loop.setEnabled(False)
+    window.loop_action = loop
     window.practise_action, window.surprise_action = practise, surprise
     for a in (practise, surprise):
         a.setEnabled(window.services is not None)
@@ -53,8 +58,9 @@ def make_actions(window: MainWindow) -> None:
     toolbar.addAction(history)
     toolbar.addAction(stats)
     toolbar.addAction(stories)
+    toolbar.addAction(loop)
     toolbar.addAction(settings)
-    for a in (practise, surprise, history, stats, stories, settings):
+    for a in (practise, surprise, history, stats, stories, loop, settings):
         a.setToolTip(
             f"{a.text().replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
         )
@@ -73,7 +79,13 @@ def make_actions(window: MainWindow) -> None:
     file_menu = window.menuBar().addMenu(window.tr("&File"))
     file_menu.addAction(quit_)
     view_menu = window.menuBar().addMenu(window.tr("&Questions"))
-    view_menu.addActions([find, practise, surprise, history, stats, stories])
+    view_menu.addActions([find, practise, surprise, loop, history, stats, stories])
     file_menu.insertAction(quit_, settings)
     window.menuBar().addMenu(window.tr("&Help")).addActions([keys, about])
     window.addActions([find, quit_, keys])
+
+
+def _start_loop(window: MainWindow) -> None:
+    from ui.loop.wiring import start_loop  # the speech stack is imported once practice starts, not before
+
+    start_loop(window)

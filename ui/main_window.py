@@ -34,8 +34,10 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
     from app.analysis.analyze import Analysis
     from app.history import Store
+    from app.practice.loop import LoopSession
     from app.practice.result import PracticeResult
     from app.services import Services
+    from ui.loop.loop_view import LoopView
     from ui.practice.feedback_view import FeedbackView
     from ui.practice.practice_view import PracticeView
 
@@ -47,6 +49,9 @@ class MainWindow(QMainWindow):
     history_action: QAction
     stats_action: QAction
     stories_action: QAction
+    loop_action: QAction
+    loop: LoopSession  # made by ui.loop.wiring.attach_loop
+    loop_view: LoopView
 
     def __init__(
         self, loaded: LoadedBank, notices: list[str] | None = None, services: Services | None = None
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
         """Called just after the window first shows, so that start-up is not kept waiting."""
         from ui.history.history_view import HistoryView
         from ui.history.replay_view import CompareView, ReplayView
+        from ui.loop.wiring import attach_loop
         from ui.practice.feedback_view import FeedbackView
         from ui.practice.practice_view import PracticeView
         from ui.stats.stats_view import StatsView
@@ -155,6 +161,7 @@ class MainWindow(QMainWindow):
         self.feedback_view.back.connect(self.show_questions)
         self.feedback_view.again.connect(self._again)
         self.feedback_view.relabelled.connect(self._relabel)
+        attach_loop(self, services)  # before the feedback's own connection: a loop shows none
         services.practice.finished.connect(self._on_result)
         services.practice.refined.connect(self._on_refined)
         services.practice.error.connect(self._on_background_error)
@@ -300,6 +307,9 @@ class MainWindow(QMainWindow):
     def _on_result(self, result: PracticeResult) -> None:
         """The answer, already saved (or not, and why) by the practice session's history worker."""
         if self.feedback_view is None or self.services is None:
+            return
+        if self.loop.running:  # no feedback between a mock loop's questions, as in the real loop
+            self.refresh_practice()
             return
         self._attempt_id = result.attempt_id
         if result.save_error:

@@ -96,6 +96,13 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX attempt_stories_story ON attempt_stories(story_id)",
     ],
+    [  # v8: mock loops and their reports (app.practice.loop_report)
+        """CREATE TABLE loops (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at TEXT NOT NULL,
+            report TEXT NOT NULL
+        )""",
+    ],
 ]
 PRACTICE, RECOVERED = "practice", "recovered"
 SCHEMA_VERSION = len(MIGRATIONS)

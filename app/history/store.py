@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.history import files
+from app.history.loops import LoopStoring
 from app.history.records import NewAttempt, StoreError, analysis_columns, attempt_row
 from app.history.schema import INSERT_ATTEMPT, PRACTICE
-from app.history.stories import StoryStoring
 from app.speech.wavfile import PARTIAL_SUFFIX
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-class Store(StoryStoring):
+class Store(LoopStoring):
     """The practice history. Use `Store.open()`; one Store per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

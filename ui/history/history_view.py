@@ -45,6 +45,7 @@ class HistoryView(QWidget):
     changed = Signal()  # attempts were deleted
     notice = Signal(str)  # what just happened, for the status bar ("Exported 12 attempts to …")
     back = Signal()
+    loops = Signal()  # the saved mock loops' reports were asked for
 
     def __init__(self, store: Store, bank: Bank, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +73,7 @@ class HistoryView(QWidget):
             "export_all": QPushButton(self.tr("Export all…")),
             "delete": QPushButton(self.tr("Delete (Del)")),
             "delete_all": QPushButton(self.tr("Delete everything…")),
+            "loops": QPushButton(self.tr("Mock loops…")),
             "back": QPushButton(self.tr("Back to questions (Alt+←)")),
         }
         row = QHBoxLayout()
@@ -96,6 +98,7 @@ class HistoryView(QWidget):
         self.buttons["delete"].clicked.connect(self.delete_selected)
         self.buttons["delete_all"].clicked.connect(self.delete_all)
         self.buttons["back"].clicked.connect(self.back)
+        self.buttons["loops"].clicked.connect(self.loops)
         self.table.itemDoubleClicked.connect(lambda _item: self.replay_selected())
         for keys, slot in [
             (QKeySequence(Qt.Key.Key_Return), self.replay_selected),

@@ -21,7 +21,7 @@ STATUS = {
     Step.READY: "Press Space to answer aloud, N to skip it.",
     Step.RECORDING: "Recording your reply — press Space when you have finished.",
     Step.JUDGING: "Listening to the end of your reply…",
-    Step.DONE: "That was the last follow-up. Try the question again with Ctrl+Enter.",
+    Step.DONE: "That was the last follow-up.",
 }
 
 
