@@ -104,3 +104,25 @@ def test_the_persons_grade_wins_and_auto_brings_the_apps_back(tmp_path: Path, st
     assert len(data["never_practised"]) == 35
     bad = _run("grade", "999", "good", env={"STAR_COACH_HOME": str(star_home)})
     assert bad.returncode == 1 and "no saved attempt 999" in bad.stderr
+
+
+def test_a_story_told_weakly_is_due_with_a_question_to_tell_it_for(
+    tmp_path: Path, star_home: Path, bank: Bank
+) -> None:
+    from app.schedule.today import today
+    from app.stories.bank import make_story
+
+    with Store.open(db_path()) as store:
+        story = store.save_story(make_story("Rota rescue", "", ("Frugality", "Ownership")))
+        attempt = store.save_attempt(
+            make_result(write_wav(tmp_path / "a.wav"), "q09").for_history(),
+            False,
+            started_at=NOW - timedelta(days=3),
+        )
+        store.set_grade(attempt, 1)
+        store.link_story(attempt, story, chosen_by="person")
+        plans = today(store, bank, NOW).plans
+    titles = [p.title for p in plans]
+    assert any(t.startswith("Story: Rota rescue (for ") for t in titles), titles
+    story_plan = next(p for p in plans if p.title.startswith("Story:"))
+    assert "Ownership" in bank.by_id(story_plan.key).principles

@@ -7,7 +7,6 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.bank.questions import LoadedBank
-from app.schedule.due import Plan, due_today
 from ui.actions import make_actions
 from ui.browse.due_panel import DuePanel
 from ui.browse.question_detail import QuestionDetail
@@ -33,7 +31,6 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
     from app.analysis.analyze import Analysis
-    from app.history import Store
     from app.practice.loop import LoopSession
     from app.practice.result import PracticeResult
     from app.services import Services
@@ -186,16 +183,15 @@ class MainWindow(QMainWindow):
 
     def _refresh_due(self) -> None:
         """What is due today, worked out on the history worker (FSRS replays every graded attempt)."""
-        if self.services is None:
-            return
-        titles = {q.id: f"{q.number}. {q.question}" for q in self.bank.questions}
+        if self.services is not None:
+            from app.schedule.today import today
 
-        def job(store: Store) -> tuple[list[Plan], int, datetime]:
-            now = datetime.now(UTC)
-            reviews = {k: v for k, v in store.reviews().items() if k in titles}
-            return due_today(reviews, titles, now), len(titles.keys() - reviews.keys()), now
-
-        self.services.history.submit(job, lambda out: self.due.show_plans(*out), log.warning)
+            bank = self.bank
+            self.services.history.submit(
+                lambda store: today(store, bank),
+                lambda t: self.due.show_plans(t.plans, t.never_practised, t.now),
+                log.warning,
+            )
 
     def show_banner(self, text: str) -> None:
         if self.banner is None:

@@ -1,0 +1,49 @@
+"""Today's practice list from the history: the questions due (FSRS over their graded answers) and the
+stories due (over the graded answers that told them), each story with a question to tell it for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from app.bank.questions import Bank, Question
+from app.history import Store
+from app.schedule.due import Plan, Review, due_today
+from app.stories.bank import Story
+
+
+@dataclass(frozen=True)
+class Today:
+    plans: list[Plan]  # a story's plan has the id of the question to tell it for as its key
+    never_practised: int
+    now: datetime
+
+
+def question_for(story: Story, questions: Sequence[Question], practised: dict[str, int]) -> Question | None:
+    """A question the story can answer: one sharing most of its principles, the least practised first."""
+    fits = [q for q in questions if set(q.principles) & set(story.principles)]
+    if not fits:
+        return None
+    return max(fits, key=lambda q: (len(set(q.principles) & set(story.principles)), -practised.get(q.id, 0)))
+
+
+def today(store: Store, bank: Bank, now: datetime | None = None) -> Today:
+    now = now or datetime.now(UTC)
+    titles = {q.id: f"{q.number}. {q.question}" for q in bank.questions}
+    reviews = {k: v for k, v in store.reviews().items() if k in titles}
+    plans = due_today(reviews, titles, now)
+    practised = {k: len(v) for k, v in reviews.items()}
+    stories = {s.id: s for s in store.stories()}
+    by_story: dict[str, list[Review]] = {}
+    for use in store.story_uses():
+        by_story.setdefault(str(use.story_id), []).append(
+            Review(datetime.fromisoformat(use.started_at), use.grade)
+        )
+    story_titles = {str(i): f"Story: {s.title}" for i, s in stories.items()}
+    for plan in due_today(by_story, story_titles, now):
+        question = question_for(stories[int(plan.key)], bank.questions, practised)
+        if question is not None:
+            plans.append(replace(plan, key=question.id, title=f"{plan.title} (for {question.number}.)"))
+    plans.sort(key=lambda p: p.due)
+    return Today(plans, len(titles.keys() - reviews.keys()), now)
