@@ -88,6 +88,8 @@ def test_a_follow_up_is_asked_answered_aloud_judged_and_saved(
 
     said = REPLY[follow_up.rule.asks_for]
     reply_wav = espeak(said, tmp_path / "reply.wav", wpm=160)
+    levels: list[float] = []
+    runner.level.connect(lambda rms, _peak: levels.append(rms))
     _key(window, "space")
     qtbot.waitUntil(lambda: runner.step is Step.RECORDING, timeout=5000)
     RecordedClock(runner.elapsed).wait_until(qtbot, 0.5)
@@ -97,6 +99,7 @@ def test_a_follow_up_is_asked_answered_aloud_judged_and_saved(
     with qtbot.waitSignal(runner.replied, timeout=60_000) as replied:
         _key(window, "space")
     reply = replied.args[0]
+    assert levels and max(levels) > -40 and panel.level.maximum() == 60  # the meter heard the reply
     assert isinstance(reply, Reply) and reply.position == 1 and reply.save_error is None
     assert word_error_rate(said, reply.text) <= 0.35, reply.text
     assert reply.verdict.gave, (reply.text, reply.verdict.message)

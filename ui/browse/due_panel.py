@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.schedule.due import Plan
 
-SHOWN = 6  # rows before the list scrolls: the question list below must stay in sight
+SHOWN = 5  # rows before the list scrolls: the question list below must stay in sight
+TITLE_CHARS = 60  # one line of the list; the whole question is in the tooltip and the detail pane
 
 
 class DuePanel(QGroupBox):
@@ -30,7 +31,7 @@ class DuePanel(QGroupBox):
         self.setTitle(self.tr("Due today"))
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Questions due for practice today"))
-        self.list.setWordWrap(True)
+        self.list.setWordWrap(False)
         self.note = QLabel()  # one line: a word-wrapped label made the box mis-measure its height
         self.note.setStyleSheet("color: palette(mid)")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # the list below grows
@@ -47,11 +48,14 @@ class DuePanel(QGroupBox):
         self.plans = list(plans)
         self.list.clear()
         for p in plans:
-            item = QListWidgetItem(f"{p.title}\n{p.reason(now)}")
+            title = (
+                p.title if len(p.title) <= TITLE_CHARS else p.title[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+            )
+            item = QListWidgetItem(f"{title}\n{p.reason(now)}")
             item.setData(Qt.ItemDataRole.UserRole, p.key)
             item.setToolTip(
-                self.tr("Due {0}. Enter or double-click to practise it.").format(
-                    p.due.astimezone().strftime("%a %d %b %H:%M")
+                self.tr("{0}\nDue {1}. Enter or double-click to practise it.").format(
+                    p.title, p.due.astimezone().strftime("%a %d %b %H:%M")
                 )
             )
             self.list.addItem(item)
@@ -60,7 +64,7 @@ class DuePanel(QGroupBox):
         if plans:
             rows = min(len(plans), SHOWN)
             self.list.setFixedHeight(rows * 2 * self.fontMetrics().lineSpacing() + rows * 4 + 8)
-        done = "" if plans else self.tr("Nothing is due: every answer you gave is fresh. ")
+        done = "" if plans else self.tr("Nothing is due today. ")
         fresh = (
             self.tr("{0} questions never practised: Surprise me (Ctrl+U) picks one.").format(never)
             if never
