@@ -54,7 +54,9 @@ def test_the_report_puts_what_most_answers_got_first_and_warns_of_a_story_told_t
     report = build_report(answers, 45, 1234.0, "2026-11-30T10:00:00+00:00")
     assert report["repeated_stories"] == ["Returns week"]
     assert [a["answered"] for a in report["answers"]] == [True, True, False]
-    assert len(report["work_on"]) == 3 and "(2 of your answers)" in report["work_on"][0]
+    assert len(report["work_on"]) == 3 and report["work_on"][0].startswith(
+        "In 2 of your answers, for example: "
+    )
     assert report["answers"][0]["follow_ups"] == [
         {"asked": "How did you measure it?", "gave": True, "verdict": "You gave a number."}
     ]

@@ -111,8 +111,12 @@ def _work_on(rules: Counter[str], messages: dict[str, str], n: int = 3) -> list[
         if topic in said or rule not in messages:
             continue
         said.add(topic)
-        times = f" ({rules[rule]} of your answers)" if rules[rule] > 1 else ""
-        out.append(messages[rule] + times)
+        # The message quotes one answer's figures: with several, say so rather than let it stand for all.
+        out.append(
+            f"In {rules[rule]} of your answers, for example: {messages[rule]}"
+            if rules[rule] > 1
+            else messages[rule]
+        )
         if len(out) == n:
             break
     return out

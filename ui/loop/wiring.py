@@ -24,8 +24,15 @@ def attach_loop(window: MainWindow, services: Services) -> None:
     window.loop_view.back.connect(window.show_questions)
     window.history_view.loops.connect(lambda: open_loops(window))
 
-    def ask(_position: int, _count: int, question: Question) -> None:
+    def ask(position: int, count: int, question: Question) -> None:
         window.practise(question.id)
+        if window.practice_view is not None:
+            window.practice_view.show_message(
+                window.tr("Mock loop: question {0} of {1}. No feedback until the end.").format(
+                    position, count
+                ),
+                "notice",
+            )
 
     window.loop.asking.connect(ask)
     window.loop.answered.connect(lambda *_: window.pages.setCurrentWidget(window.loop_view))
