@@ -11,7 +11,7 @@ from pathlib import Path
 from app.analysis.timing import clock
 from app.bank.markdown import import_markdown
 from app.bank.questions import BankError, load_bank, load_bank_or_builtin
-from app.cli_practice import add_commands, find_question, read_answer, read_text, user_bank
+from app.cli_practice import add_commands, find_question, open_history, read_answer, read_text, user_bank
 from app.core import paths
 from app.core.files import atomic_write_text
 from app.history import StoreError
@@ -129,11 +129,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 def _cmd_history(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from app.history import Store
-
-    with Store.recover() as store:  # as the app opens it: a damaged history is salvaged once
-        for message in store.recovery_messages:
-            print(f"note: {message}", file=sys.stderr)
+    with open_history() as store:
         rows = store.attempts(question_id=args.question)
     if args.json:
         sys.stdout.write(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2) + "\n")
@@ -154,13 +150,10 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from app.history import Store
 
     out = Path(args.path)
     suffix = out.suffix.lower()
-    with Store.recover() as store:
-        for message in store.recovery_messages:
-            print(f"note: {message}", file=sys.stderr)
+    with open_history() as store:
         if args.attempt is not None:
             if suffix != ".md":
                 raise StoreError("an attempt is exported as Markdown: give a PATH ending in .md")

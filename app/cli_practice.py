@@ -14,6 +14,7 @@ from app.core import paths
 
 if TYPE_CHECKING:
     from app.analysis.types import Sentence
+    from app.history import Store
 
 
 def read_text(path: Path) -> str:
@@ -43,6 +44,16 @@ def read_answer(src: Path, lines: bool = False, wpm: float = 150) -> tuple[list[
     if not sentences:
         raise BankError(f"{src}: nothing to analyse: it holds no words")
     return sentences, engine
+
+
+def open_history() -> Store:
+    """The history as the app opens it (a damaged one is salvaged once), what happened on stderr."""
+    from app.history import Store
+
+    store = Store.recover()
+    for message in store.recovery_messages:
+        print(f"note: {message}", file=sys.stderr)
+    return store
 
 
 def user_bank() -> Bank:
@@ -93,37 +104,40 @@ def _cmd_followups(args: argparse.Namespace) -> int:
 
 
 def _cmd_due(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from app.history import Store
-    from app.schedule.due import due_today, plans
+    """What the home screen's "Due today" shows (app.schedule.today); `--all`: every practised
+    question with its next date."""
+    from app.schedule.due import plans
+    from app.schedule.today import question_titles, today
 
     bank = user_bank()
-    titles = {q.id: f"{q.number}. {q.question}" for q in bank.questions}
-    with Store.recover() as store:
-        for message in store.recovery_messages:
-            print(f"note: {message}", file=sys.stderr)
-        reviews = {k: v for k, v in store.reviews().items() if k in titles}
-    now = datetime.now(UTC)
-    chosen = plans(reviews, titles) if args.all else due_today(reviews, titles, now)
-    new = [q.id for q in bank.questions if q.id not in reviews]
+    with open_history() as store:
+        due = today(store, bank)
+        reviews = store.reviews() if args.all else {}
+    titles = question_titles(bank)
+    chosen = plans({k: v for k, v in reviews.items() if k in titles}, titles) if args.all else due.plans
+    now = due.now
     if args.json:
-        out = {"now": now.isoformat(), "due": [p.to_json(now) for p in chosen], "never_practised": new}
+        out = {
+            "now": now.isoformat(),
+            "due": [p.to_json(now) for p in chosen],
+            "never_practised": due.never_practised,
+        }
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return 0
     for p in chosen:
         when = p.due.astimezone().strftime("%a %d %b %H:%M")
         print(f"{p.key:>5}  due {when}  {p.title}\n       {p.reason(now)}")
-    print(f"{len(chosen)} {'planned' if args.all else 'due today'}; {len(new)} never practised")
+    print(
+        f"{len(chosen)} {'planned' if args.all else 'due today'}; {len(due.never_practised)} never practised"
+    )
     return 0
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from app.history import Store
     from app.schedule.grades import GRADE_BY_NAME
 
     grade = None if args.grade == "auto" else GRADE_BY_NAME[args.grade]
-    with Store.recover() as store:
+    with open_history() as store:
         store.set_grade(args.attempt, grade)
     print(f"attempt {args.attempt}: {'graded by the app again' if grade is None else args.grade}")
     return 0
@@ -131,13 +145,10 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 def _cmd_stories(args: argparse.Namespace) -> int:
     from app.core.files import atomic_write_text
-    from app.history import Store
     from app.stories.bank import parse_file, to_file
     from app.stories.coverage import readiness, uncovered
 
-    with Store.recover() as store:
-        for message in store.recovery_messages:
-            print(f"note: {message}", file=sys.stderr)
+    with open_history() as store:
         if args.import_file:
             added = store.import_stories(parse_file(read_text(Path(args.import_file))))
             print(f"imported {added} stories from {args.import_file}")
@@ -175,10 +186,9 @@ def _cmd_stories(args: argparse.Namespace) -> int:
 
 def _cmd_loop_report(args: argparse.Namespace) -> int:
     from app.core.files import atomic_write_text
-    from app.history import Store
     from app.practice.loop_report import report_html, report_lines
 
-    with Store.recover() as store:
+    with open_history() as store:
         if args.id is None:
             for loop in store.loops():
                 print(

@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
             bank = self.bank
             self.services.history.submit(
                 lambda store: today(store, bank),
-                lambda t: self.due.show_plans(t.plans, t.never_practised, t.now),
+                lambda t: self.due.show_plans(t.plans, len(t.never_practised), t.now),
                 log.warning,
             )
 

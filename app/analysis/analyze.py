@@ -168,7 +168,8 @@ def with_hesitations(analysis: Analysis, words: Sequence[Word], question: Questi
 
 def every_rule(analysis: Analysis) -> set[str]:
     """Every feedback rule the answer triggers, not only the three the screen shows: what the
-    follow-ups dig into and what the practice schedule grades on."""
+    follow-ups dig into and what the practice schedule grades on. The off-topic point needs the
+    question, which the analysis does not keep: it is taken from the points already given."""
     points, _ = feedback(
         analysis.sentences,
         analysis.findings,
@@ -177,9 +178,8 @@ def every_rule(analysis: Analysis) -> set[str]:
         analysis.delivery,
         analysis.cut_off,
         limit=None,
-        off_topic="" if not any(p.rule == "off_topic" for p in analysis.points) else "it",
     )
-    return {p.rule for p in points}
+    return {p.rule for p in points} | {p.rule for p in analysis.points}
 
 
 def _measure(

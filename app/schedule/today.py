@@ -16,7 +16,7 @@ from app.stories.bank import Story
 @dataclass(frozen=True)
 class Today:
     plans: list[Plan]  # a story's plan has the id of the question to tell it for as its key
-    never_practised: int
+    never_practised: list[str]  # question ids, in the bank's order
     now: datetime
 
 
@@ -28,9 +28,14 @@ def question_for(story: Story, questions: Sequence[Question], practised: dict[st
     return max(fits, key=lambda q: (len(set(q.principles) & set(story.principles)), -practised.get(q.id, 0)))
 
 
+def question_titles(bank: Bank) -> dict[str, str]:
+    """How a question is named in a practice list: its number and its text."""
+    return {q.id: f"{q.number}. {q.question}" for q in bank.questions}
+
+
 def today(store: Store, bank: Bank, now: datetime | None = None) -> Today:
     now = now or datetime.now(UTC)
-    titles = {q.id: f"{q.number}. {q.question}" for q in bank.questions}
+    titles = question_titles(bank)
     reviews = {k: v for k, v in store.reviews().items() if k in titles}
     plans = due_today(reviews, titles, now)
     practised = {k: len(v) for k, v in reviews.items()}
@@ -46,4 +51,4 @@ def today(store: Store, bank: Bank, now: datetime | None = None) -> Today:
         if question is not None:
             plans.append(replace(plan, key=question.id, title=f"{plan.title} (for {question.number}.)"))
     plans.sort(key=lambda p: p.due)
-    return Today(plans, len(titles.keys() - reviews.keys()), now)
+    return Today(plans, [q for q in titles if q not in reviews], now)
