@@ -11,29 +11,23 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.bank.questions import load_bank_or_builtin
-from app.core.settings import Settings
 from app.services import Services
+from tests.gui_utils import open_window
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
-    loaded = load_bank_or_builtin(None)
-    services = Services.create(loaded.bank, Settings())
-    long_ago = datetime.now(UTC) - timedelta(days=30)
-    for qid, grade, when in [("q05", 3, long_ago), ("q09", 3, datetime.now(UTC))]:
-        new = make_result(write_wav(star_home / f"{qid}.wav"), qid).for_history()
-        attempt = services.store.save_attempt(new, keep_audio=False, started_at=when)
-        services.store.set_grade(attempt, grade)
-    win = MainWindow(loaded, services=services)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    services.shutdown()
+    def prepare(services: Services) -> None:
+        long_ago = datetime.now(UTC) - timedelta(days=30)
+        for qid, grade, when in [("q05", 3, long_ago), ("q09", 3, datetime.now(UTC))]:
+            new = make_result(write_wav(star_home / f"{qid}.wav"), qid).for_history()
+            attempt = services.store.save_attempt(new, keep_audio=False, started_at=when)
+            services.store.set_grade(attempt, grade)
+
+    with open_window(qtbot, prepare=prepare) as win:
+        yield win
 
 
 def test_due_today_lists_what_is_overdue_and_enter_practises_it(

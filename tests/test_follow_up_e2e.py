@@ -4,21 +4,19 @@ Space, judged and saved with the attempt; the second follow-up is skipped with N
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
 from app.followups.rules import Ask, FollowUp
 from app.practice.follow_up import Reply, Step
 from app.practice.session import Phase
-from app.services import Services
 from bench.wer import word_error_rate
 from tests.audio_utils import MonitorRecording, RecordedClock, correlate_files, espeak, feed
+from tests.gui_utils import open_window, press
 from tests.test_practice_e2e import _short_answer
 from ui.main_window import MainWindow
 
@@ -36,26 +34,16 @@ REPLY: dict[Ask, str] = {
 }
 
 
-def _key(window: MainWindow, keysym: str) -> None:
-    """From the X server, as a person's key (see test_practice_e2e._press)."""
-    subprocess.run(["xdotool", "key", "--window", str(int(window.winId())), keysym], check=True)
-
-
 @pytest.fixture
 def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
-    settings = Settings(think_seconds=0, target_seconds=90, follow_ups=2)
-    loaded = load_bank_or_builtin(None)
-    services = Services.create(loaded.bank, settings)
-    win = MainWindow(loaded, services=services)
-    qtbot.addWidget(win)
-    win.resize(1200, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
-    services.start_background_loading()
-    yield win
-    services.shutdown()
+    with open_window(
+        qtbot,
+        Settings(think_seconds=0, target_seconds=90, follow_ups=2),
+        active=True,
+        load=True,
+        size=(1200, 860),
+    ) as win:
+        yield win
 
 
 def test_a_follow_up_is_asked_answered_aloud_judged_and_saved(
@@ -68,14 +56,14 @@ def test_a_follow_up_is_asked_answered_aloud_judged_and_saved(
 
     window.practise("q08")
     qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
-    _key(window, "space")
+    press(window, "space")
     qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
     RecordedClock(practice.elapsed).wait_until(qtbot, 0.5)
     player = feed(answer)
     qtbot.waitUntil(lambda: player.poll() is not None, timeout=90_000)
     with MonitorRecording(tmp_path / "heard.wav") as heard:
         with qtbot.waitSignal(runner.asked, timeout=60_000) as asked:
-            _key(window, "space")
+            press(window, "space")
         position, count, follow_up = asked.args
         assert isinstance(follow_up, FollowUp) and (position, count) == (1, 2)
         qtbot.waitUntil(lambda: runner.step is Step.READY, timeout=30_000)  # read to the end
@@ -90,14 +78,14 @@ def test_a_follow_up_is_asked_answered_aloud_judged_and_saved(
     reply_wav = espeak(said, tmp_path / "reply.wav", wpm=160)
     levels: list[float] = []
     runner.level.connect(lambda rms, _peak: levels.append(rms))
-    _key(window, "space")
+    press(window, "space")
     qtbot.waitUntil(lambda: runner.step is Step.RECORDING, timeout=5000)
     RecordedClock(runner.elapsed).wait_until(qtbot, 0.5)
     player = feed(reply_wav)
     qtbot.waitUntil(lambda: player.poll() is not None, timeout=60_000)
     window.grab().save(str(screenshot_dir / "follow-up-answering.png"))
     with qtbot.waitSignal(runner.replied, timeout=60_000) as replied:
-        _key(window, "space")
+        press(window, "space")
     reply = replied.args[0]
     assert levels and max(levels) > -40 and panel.level.maximum() == 60  # the meter heard the reply
     assert isinstance(reply, Reply) and reply.position == 1 and reply.save_error is None
@@ -108,7 +96,7 @@ def test_a_follow_up_is_asked_answered_aloud_judged_and_saved(
     # The second follow-up is asked next; N skips it and the panel says that was the last.
     qtbot.waitUntil(lambda: runner.position == 2 and runner.step in (Step.ASKING, Step.READY), timeout=30_000)
     window.grab().save(str(screenshot_dir / "follow-up-answered.png"))
-    _key(window, "n")
+    press(window, "n")
     qtbot.waitUntil(lambda: runner.step is Step.DONE, timeout=5000)
 
     # Saved with the attempt, its recording kept beside the answer's.

@@ -4,7 +4,6 @@ follow-up answered aloud, then the report on screen, saved, and opened again fro
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,36 +11,27 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
 from app.practice.follow_up import Step
 from app.practice.session import Phase
-from app.services import Services
 from tests.audio_utils import RecordedClock, espeak, feed
+from tests.gui_utils import open_window, press
 from tests.test_follow_up_e2e import REPLY
 from tests.test_practice_e2e import _short_answer
 from ui.loop.loop_dialogs import LoopListDialog, LoopSetupDialog
 from ui.main_window import MainWindow
 
 
-def _key(window: MainWindow, keysym: str) -> None:
-    subprocess.run(["xdotool", "key", "--window", str(int(window.winId())), keysym], check=True)
-
-
 @pytest.fixture
 def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
-    loaded = load_bank_or_builtin(None)
-    services = Services.create(loaded.bank, Settings(think_seconds=0, target_seconds=90, follow_ups=1))
-    win = MainWindow(loaded, services=services)
-    qtbot.addWidget(win)
-    win.resize(1200, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
-    services.start_background_loading()
-    yield win
-    services.shutdown()
+    with open_window(
+        qtbot,
+        Settings(think_seconds=0, target_seconds=90, follow_ups=1),
+        active=True,
+        load=True,
+        size=(1200, 860),
+    ) as win:
+        yield win
 
 
 def _speak_into(qtbot: QtBot, window: MainWindow, wav: Path, clock: RecordedClock) -> None:
@@ -72,7 +62,7 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
     for n, question in enumerate(loop.questions, 1):
         qtbot.waitUntil(lambda: practice.phase is Phase.READY, timeout=30_000)
         assert window.pages.currentWidget() is window.practice_view
-        _key(window, "space")
+        press(window, "space")
         qtbot.waitUntil(lambda: practice.phase is Phase.RECORDING, timeout=5000)
         _speak_into(
             qtbot,
@@ -81,14 +71,14 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
             RecordedClock(practice.elapsed),
         )
         with qtbot.waitSignal(loop.answered, timeout=60_000):
-            _key(window, "space")
+            press(window, "space")
         assert window.pages.currentWidget() is window.loop_view  # no feedback between questions
         qtbot.waitUntil(
             lambda: runner.step is Step.READY or window.loop_view.next_button.isEnabled(), timeout=60_000
         )
         if runner.step is Step.READY:
             asks = runner.current.rule.asks_for if runner.current else "own_part"
-            _key(window, "space")
+            press(window, "space")
             qtbot.waitUntil(lambda: runner.step is Step.RECORDING, timeout=5000)
             _speak_into(
                 qtbot,
@@ -97,13 +87,13 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
                 RecordedClock(runner.elapsed),
             )
             with qtbot.waitSignal(runner.replied, timeout=60_000):
-                _key(window, "space")
+                press(window, "space")
             follow_ups_answered += 1
             if n == 1:
                 window.grab().save(str(screenshot_dir / "loop-follow-up.png"))
         qtbot.waitUntil(window.loop_view.next_button.isEnabled, timeout=30_000)
         with qtbot.waitSignal(loop.asking if n < 2 else loop.finished, timeout=30_000):
-            _key(window, "Return")
+            press(window, "Return")
 
     qtbot.waitUntil(window.loop_view.browser.isVisible, timeout=30_000)
     report = window.loop_view.report

@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app.bank.questions import load_bank_or_builtin
-from app.core.settings import Settings
 from app.services import Services
 from app.stories.bank import make_story
+from tests.gui_utils import open_window
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow
 from ui.stories.story_dialog import StoryDialog
@@ -21,28 +20,25 @@ from ui.stories.story_dialog import StoryDialog
 
 @pytest.fixture
 def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
-    loaded = load_bank_or_builtin(None)
-    services = Services.create(loaded.bank, Settings())
-    store = services.store
-    first = store.save_story(
-        make_story(
-            "The night the freezer failed",
-            "Moved the vaccines at 2 a.m., rewrote the alarm rota.",
-            ("Ownership", "Bias for Action"),
+    def prepare(services: Services) -> None:
+        store = services.store
+        first = store.save_story(
+            make_story(
+                "The night the freezer failed",
+                "Moved the vaccines at 2 a.m., rewrote the alarm rota.",
+                ("Ownership", "Bias for Action"),
+            )
         )
-    )
-    store.save_story(
-        make_story("Arguing for the slower model", "", ("Have Backbone; Disagree and Commit", "Dive Deep"))
-    )
-    attempt = store.save_attempt(make_result(write_wav(star_home / "a.wav")).for_history(), False)
-    store.link_story(attempt, first, chosen_by="person")
-    win = MainWindow(loaded, services=services)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    services.shutdown()
+        store.save_story(
+            make_story(
+                "Arguing for the slower model", "", ("Have Backbone; Disagree and Commit", "Dive Deep")
+            )
+        )
+        attempt = store.save_attempt(make_result(write_wav(star_home / "a.wav")).for_history(), False)
+        store.link_story(attempt, first, chosen_by="person")
+
+    with open_window(qtbot, prepare=prepare) as win:
+        yield win
 
 
 def test_the_story_bank_shows_stories_and_principle_coverage(

@@ -3,6 +3,7 @@ key make Qt drop it as ambiguous)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -15,12 +16,15 @@ if TYPE_CHECKING:
 
 
 def make_actions(window: MainWindow) -> None:
-    practise = QAction(window.tr("&Practise this question"), window)
-    practise.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return))
-    practise.triggered.connect(window.practise_current)
-    surprise = QAction(window.tr("&Surprise me"), window)
-    surprise.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_U))
-    surprise.triggered.connect(window.surprise)
+    def action(text: str, key: Qt.Key, slot: Callable[[], object], enabled: bool = True) -> QAction:
+        a = QAction(text, window)
+        a.setShortcut(QKeySequence(Qt.Modifier.CTRL | key))
+        a.triggered.connect(slot)
+        a.setEnabled(enabled)
+        return a
+
+    practise = action(window.tr("&Practise this question"), Qt.Key.Key_Return, window.practise_current)
+    surprise = action(window.tr("&Surprise me"), Qt.Key.Key_U, window.surprise)
     settings = QAction(window.tr("Se&ttings…"), window)
     # Preferences is no key at all on Linux (the menu read "Settings… ()"): Ctrl+, everywhere.
     settings.setShortcuts(
@@ -28,26 +32,13 @@ def make_actions(window: MainWindow) -> None:
         + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) if not k.isEmpty()]
     )
     settings.triggered.connect(window.open_settings)
-    history = QAction(window.tr("&History"), window)
-    history.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_H))
-    history.triggered.connect(window.show_history)
-    history.setEnabled(False)
-    window.history_action = history
-    stats = QAction(window.tr("S&tatistics"), window)
-    stats.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_T))
-    stats.triggered.connect(window.show_stats)
-    stats.setEnabled(False)
-    window.stats_action = stats
-    stories = QAction(window.tr("St&ories"), window)
-    stories.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_B))
-    stories.triggered.connect(window.show_stories)
-    stories.setEnabled(False)
-    window.stories_action = stories
-    loop = QAction(window.tr("&Mock loop…"), window)
-    loop.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L))
-    loop.triggered.connect(lambda: _start_loop(window))
-    loop.setEnabled(False)
-    window.loop_action = loop
+    # Enabled once practice can start (MainWindow.attach_services):
+    history = window.history_action = action(window.tr("&History"), Qt.Key.Key_H, window.show_history, False)
+    stats = window.stats_action = action(window.tr("S&tatistics"), Qt.Key.Key_T, window.show_stats, False)
+    stories = window.stories_action = action(window.tr("St&ories"), Qt.Key.Key_B, window.show_stories, False)
+    loop = window.loop_action = action(
+        window.tr("&Mock loop…"), Qt.Key.Key_L, lambda: _start_loop(window), False
+    )
     window.practise_action, window.surprise_action = practise, surprise
     for a in (practise, surprise):
         a.setEnabled(window.services is not None)

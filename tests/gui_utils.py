@@ -1,0 +1,51 @@
+"""The main window on real parts for a test, and keys as a person presses them."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from pytestqt.qtbot import QtBot
+
+from app.bank.questions import load_bank_or_builtin
+from app.core.settings import Settings
+from app.services import Services
+from ui.main_window import MainWindow
+
+
+@contextmanager
+def open_window(
+    qtbot: QtBot,
+    settings: Settings | None = None,
+    prepare: Callable[[Services], object] | None = None,
+    active: bool = False,
+    load: bool = False,
+    size: tuple[int, int] = (1200, 800),
+) -> Iterator[MainWindow]:
+    """`prepare` fills the history before the window reads it; `active`: keys from the X server
+    reach it; `load`: the speech model and the labeller load as at a start of the app."""
+    loaded = load_bank_or_builtin(None)
+    services = Services.create(loaded.bank, settings or Settings())
+    if prepare is not None:
+        prepare(services)
+    window = MainWindow(loaded, services=services)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    if active:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # Space reaches only the active window
+    if load:
+        services.start_background_loading()
+    try:
+        yield window
+    finally:
+        services.shutdown()
+
+
+def press(window: MainWindow, keysym: str) -> None:
+    """A key press from the X server, handled by the running event loop as a person's would be
+    (see tests/test_practice_e2e.py for why not QTest's keyClick). Callers wait for the effect."""
+    subprocess.run(["xdotool", "key", "--window", str(int(window.winId())), keysym], check=True)
