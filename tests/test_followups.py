@@ -141,3 +141,11 @@ def test_a_reply_is_judged_on_what_was_asked(asks: Ask, reply: str, gave: bool) 
 def test_a_reply_too_short_to_judge_is_said_to_be() -> None:
     verdict = judge_reply("number", sent.from_text("About ten."))
     assert not verdict.gave and "too short" in verdict.message
+
+
+def test_the_evidence_quoted_is_never_a_negated_phrase() -> None:
+    """The walk-through: "Nobody had asked me to. It was my job…" was praised for "asked me to"."""
+    reply = "Nobody had asked me to. It was my job as the senior nurse to make sure she was safe."
+    verdict = judge_reply("task", sent.from_text(reply))
+    assert verdict.gave and verdict.evidence == "my job"
+    assert not judge_reply("task", sent.from_text("It wasn't my job and nobody asked me to do it.")).gave

@@ -51,10 +51,13 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         r"paper\w*", r"books?",
     ),
 }  # fmt: skip
+# Each kind's phrases, the most telling first: "it was my job" is better evidence than "asked me to".
 _PATTERNS = {
-    kind: re.compile(r"\b(?:" + "|".join(p.replace(" ", r"\s+") for p in phrases) + r")\b", re.IGNORECASE)
+    kind: [re.compile(r"\b(?:" + p.replace(" ", r"\s+") + r")\b", re.IGNORECASE) for p in phrases]
     for kind, phrases in _PHRASES.items()
 }
+# "Nobody had asked me to", "it wasn't my job": a phrase just after a negation is no evidence.
+_NEGATED = re.compile(r"\b(?:no|not|nobody|no one|never|\w+n't)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,12 @@ class Verdict:
 
 
 def _find(kind: str, text: str) -> str:
-    m = _PATTERNS[kind].search(text.replace("\u2019", "'"))
-    return m.group(0) if m else ""
+    text = text.replace("\u2019", "'")
+    for pattern in _PATTERNS[kind]:
+        for m in pattern.finditer(text):
+            if not _NEGATED.search(text[max(0, m.start() - 40) : m.start()]):
+                return m.group(0)
+    return ""
 
 
 def judge_reply(asks_for: Ask, sentences: Sequence[Sentence]) -> Verdict:
