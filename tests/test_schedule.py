@@ -87,8 +87,12 @@ def test_due_today_lists_the_most_overdue_first_and_leaves_out_what_is_fresh() -
 
 
 def test_the_persons_grade_wins_and_auto_brings_the_apps_back(tmp_path: Path, star_home: Path) -> None:
+    # An hour ago, not now: an "Again" is due ten minutes later, which from 23:50 on is tomorrow (CI
+    # failed at 23:53).
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
     with Store.open(db_path()) as store:
-        attempt = store.save_attempt(make_result(write_wav(tmp_path / "a.wav")).for_history(), False)
+        new = make_result(write_wav(tmp_path / "a.wav")).for_history()
+        attempt = store.save_attempt(new, False, started_at=an_hour_ago)
         [app_grade] = [r.grade for r in store.reviews()["q08"]]
         store.set_grade(attempt, 1)
         assert [r.grade for r in store.reviews()["q08"]] == [1]
