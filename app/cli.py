@@ -94,8 +94,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_labeller(args: argparse.Namespace) -> int:
-    """For developers: after a change to the training answers or the labeller's code, train the labeller
-    that ships in app/resources/ (seconds; about a minute with the sentence encoder)."""
+    """For developers: after a change to the training answers or the labeller's code, train the labellers
+    that ship in app/resources/: the fallback (seconds), then the contextual one (PyTorch; about 40 min
+    on 2 cores: two folds for its calibration, then the whole data), and the one-event check."""
     from app.analysis import encoder, star
     from app.analysis.decode import DecoderCosts
     from app.analysis.labeller_files import model_key, write_shipped
@@ -110,8 +111,21 @@ def _cmd_train_labeller(args: argparse.Namespace) -> int:
         print(f"{n} training sentences encoded")
     costs = DecoderCosts()
     path = write_shipped(StarLabeller.train(stories, costs), model_key(stories, costs))
-    print(f"labeller written to {path}")
-    return 0
+    print(f"fallback labeller written to {path}")
+    if args.fallback_only:
+        return 0
+    import importlib
+
+    try:  # a checkout's development tools, with PyTorch: not part of the installed app
+        train = importlib.import_module("tools.train_contextual")
+    except ImportError as err:
+        print(
+            f"error: the contextual labeller needs the development tools and PyTorch ({err}); "
+            "from a checkout: .venv/bin/pip install torch==2.13.0 onnx",
+            file=sys.stderr,
+        )
+        return 1
+    return int(train.train_everything())
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -238,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     tl = sub.add_parser(
         "train-labeller", help="(developers) train the STAR labeller that ships in app/resources/"
     )
+    tl.add_argument("--fallback-only", action="store_true", help="only the fallback labeller (seconds)")
     tl.set_defaults(func=_cmd_train_labeller)
 
     add_commands(sub)

@@ -15,7 +15,7 @@ from typing import cast
 
 from PySide6.QtCore import QObject
 
-from app.analysis.labeller_files import default_labeller, learn_corrections
+from app.analysis.labeller_files import default_labeller, fallback_reason, learn_corrections
 from app.analysis.stories import Story
 from app.analysis.types import Label
 from app.bank.questions import Bank
@@ -157,7 +157,7 @@ class Services:
 
         def done(part: str) -> None:
             waiting.discard(part)
-            if not waiting:
+            if not waiting and not self.store.closed:  # quitting while the models loaded: nothing to do
                 self.learn_corrections()
                 self.recover_recordings(on_notice)
                 if on_ready is not None:
@@ -167,7 +167,17 @@ class Services:
         self.practice.answer.model_ready.connect(lambda: done("model"))
         self.practice.load_model()
         bank = self.practice.bank
-        run_task(lambda: default_labeller(bank), lambda _labeller: done("labeller"), self.practice.error.emit)
+
+        def labeller_ready(_labeller: object) -> None:
+            why = fallback_reason()
+            if why and on_notice is not None:
+                on_notice(
+                    f"The STAR model could not be loaded ({why}), so answers are labelled by the simpler "
+                    "fallback, which is less sure on spoken answers. Reinstall STAR Coach to restore it."
+                )
+            done("labeller")
+
+        run_task(lambda: default_labeller(bank), labeller_ready, self.practice.error.emit)
 
     def check_voice(self, on_notice: Callable[[str], None] | None) -> None:
         """The voice in the settings, checked once the speech engine has listed its voices (waiting

@@ -13,10 +13,17 @@ from pathlib import Path
 from bench.common import ROOT, Figures
 
 
+def _ready(code: str) -> list[float]:
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [float(x) for x in out.stdout.strip().splitlines()[-1].split()]
+
+
+_RSS = "import resource\ndef rss(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+
+
 def _labeller_ready_s(cache: Path, shipped: bool) -> float:
-    """Seconds to get the STAR labeller and its sentence encoder ready in a new process, as at a start of
-    the app: the shipped one loaded, or one trained from scratch (a user's own bank, or corrections).
-    Importing scikit-learn is included; the modules the app has loaded by then (the bank, numpy) are not."""
+    """Seconds to get the fallback labeller ready in a new process: the shipped one loaded, or one
+    trained from scratch (a user's own bank, or corrections, where the fallback labels)."""
     code = (
         "import time\n"
         "from pathlib import Path\n"
@@ -29,14 +36,31 @@ def _labeller_ready_s(cache: Path, shipped: bool) -> float:
         "labeller.scores(['Warm up.'])\n"
         "print(time.perf_counter() - t)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    return _ready(code)[0]
+
+
+def _contextual_ready() -> tuple[float, float]:
+    """Seconds to load the shipped (contextual) labeller in a new process, as the app does in the
+    background at start, and the resident memory it adds (MB, peak before and after)."""
+    code = (
+        _RSS + "import time\n"
+        "import numpy, scipy.special, tokenizers, onnxruntime\n"  # the app has these loaded by then
+        "from app.analysis.labeller_files import default_labeller\n"
+        "from app.bank.questions import builtin_bank_path, load_bank\n"
+        "bank = load_bank(builtin_bank_path())\n"
+        "before = rss(); t = time.perf_counter()\n"
+        "labeller = default_labeller(bank)\n"
+        "labeller.read_parts(['I rang the supplier and moved the delivery.'] * 40)\n"
+        "print(time.perf_counter() - t, rss() - before)\n"
+    )
+    load_s, rss_mb = _ready(code)
+    return load_s, rss_mb
 
 
 def bench_analysis() -> Figures:
+    from app.analysis import contextual
     from app.analysis import sentences as sent
     from app.analysis.analyze import analyze
-    from app.analysis.encoder import shared_encoder
     from app.analysis.stories import answer_sentences
     from app.bank.questions import builtin_bank_path, load_bank
     from app.speech.transcript import Transcript, Word
@@ -46,6 +70,8 @@ def bench_analysis() -> Figures:
     with tempfile.TemporaryDirectory() as cache:
         load_s = _labeller_ready_s(Path(cache), shipped=True)
         train_s = _labeller_ready_s(Path(cache), shipped=False)
+    contextual_s, contextual_mb = _contextual_ready()
+    model_mb = sum(f.stat().st_size for f in contextual.model_files()) / 1e6
 
     # A 3-minute answer: the longest reference answer as a Whisper-like transcript at 150 wpm.
     q = max(bank.questions, key=lambda q: len(q.reference_answer().split()))
@@ -55,22 +81,17 @@ def bench_analysis() -> Figures:
     words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(tokens[:450]))
     transcript = Transcript(words, " ".join(tokens[:450]), "whisper", "tiny.en", 180.0)
     sentences = sent.from_transcript(transcript)
-    analyze(sentences, bank, q, engine="whisper")  # loads the labeller and the encoder
+    analyze(sentences, bank, q, engine="whisper")  # loads the labeller
     warm, cold = [], []
     for n in range(20):
         t1 = time.perf_counter()
-        analyze(sentences, bank, q, engine="whisper")  # sentences encoded while the person spoke
+        analyze(sentences, bank, q, engine="whisper")
         warm.append((time.perf_counter() - t1) * 1000)
-        # None encoded yet: each sentence made new (the encoder keeps what it has seen)
+        # Sentences never seen before (nothing is kept between answers by text)
         fresh = [s.__class__(f"{s.text} ({n})", s.start, s.end, s.words) for s in sentences]
         t1 = time.perf_counter()
         analyze(fresh, bank, q, engine="whisper")
         cold.append((time.perf_counter() - t1) * 1000)
-    encoder = shared_encoder()
-    t1 = time.perf_counter()
-    encoder.encode([f"{s.text} [one]" for s in sentences[:1]])
-    one_ms = (time.perf_counter() - t1) * 1000
-
     data = ROOT / "tests" / "data"
     second = json.loads((data / "bank_second_annotator.json").read_text(encoding="utf-8"))["labels"]
     bank_labels = [lab for q in bank.questions for _, lab in answer_sentences(q)]
@@ -79,9 +100,11 @@ def bench_analysis() -> Figures:
         "analysis_ms_3min": round(statistics.median(warm), 1),
         "analysis_ms_3min_cold": round(statistics.median(cold), 1),
         "analysis_3min_sentences_n": len(sentences),
-        "encode_one_sentence_ms": round(one_ms, 1),
-        "star_load_s": round(load_s, 3),
-        "star_train_s": round(train_s, 3),
+        "star_contextual_load_s": round(contextual_s, 3),
+        "star_contextual_rss_mb": round(contextual_mb, 1),
+        "star_contextual_disk_mb": round(model_mb, 1),
+        "star_fallback_load_s": round(load_s, 3),
+        "star_fallback_train_s": round(train_s, 3),
         # Two readers of the same answers: the ceiling a labeller's accuracy can be measured against.
         "star_annotator_agreement": round(agree, 3),
         "star_annotator_kappa": round(kappa, 3),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.analysis.sections import SectionFinding
+from app.analysis.sections import Labeller, SectionFinding
 from app.analysis.star import StarLabeller
 from app.analysis.stories import Story, story_of
 from app.analysis.types import LABELS, STAR, Label
@@ -100,7 +100,7 @@ def _state(findings: Sequence[SectionFinding], section: Label) -> str:
 
 
 def tally(
-    labeller: StarLabeller,
+    labeller: Labeller,
     answers: Iterable[Story],
     out: Tally | None = None,
     still_told: Mapping[str, Sequence[Label]] | None = None,
@@ -181,74 +181,51 @@ def loqo(
 
 # --------------------------------------------------------------------------- the scenario
 
-APPROACHES = {  # name: (words expert weight, sentence-encoder expert weight)
-    "words": (1.0, 0.0),
-    "encoder": (0.0, 1.0),
-    "words_encoder": (1.0, 1.0),
-}
+
+def blind_paths() -> list[Path]:
+    """The blind test set of 2026-12: 48 answers by three writers who never saw the model, the training
+    answers or the other sets; labels go below the sentence (tests/data/blind_2026/)."""
+    return sorted((DATA / "blind_2026").glob("*.json"))
 
 
-def _trained(weights: tuple[float, float], stories: Sequence[Story]) -> StarLabeller:
-    from app.analysis import star
-
-    saved = star.WORDS_WEIGHT, star.EMBEDDING_WEIGHT
-    star.WORDS_WEIGHT, star.EMBEDDING_WEIGHT = weights
-    try:
-        return StarLabeller.train(stories)
-    finally:
-        star.WORDS_WEIGHT, star.EMBEDDING_WEIGHT = saved
-
-
-def personal_gain(base: StarLabeller, stories: Sequence[Story], person: Sequence[Story]) -> dict[str, Any]:
-    """One person's answers: the first half corrected (their labels taken as the person's
-    corrections), the second half held back. Accuracy on the held-back half with and without the
-    corrections among the training answers (app.analysis.star.learn_corrections does the same)."""
-    half = len(person) // 2
-    corrected = [Story(s.texts, s.labels, f"mine-{i}") for i, s in enumerate(person[:half])]
-    held = person[half:]
-    mine = StarLabeller.train([*stories, *corrected])
-    before, after = tally(base, held).scores(), tally(mine, held).scores()
-    return {
-        "star_acc_one_person_heldback_dev": round(before.accuracy, 3),
-        "star_acc_one_person_heldback_with_corrections_dev": round(after.accuracy, 3),
-        "star_acc_one_person_heldback_dev_n": before.sentences,
-        "star_one_person_corrected_answers_n": len(corrected),
-    }
+TRANSCRIBED = DATA / "blind_2026" / "transcribed"  # the blind set spoken (piper), transcribed by tiny.en
 
 
 def bench_labeller() -> dict[str, Any]:
-    """Every labeller figure; the frozen test set once per approach (~6 min on 2 cores, LOQO ~10)."""
-    from app.analysis.labeller_files import default_labeller
+    """Every labeller figure: the shipped (contextual) labeller on every set, the fallback on the bank
+    (leave one question out) and on the frozen set; ~12 min on 2 cores."""
+    from app.analysis.labeller_files import default_labeller, load_or_train
     from app.analysis.stories import answer_story, training_stories
     from app.bank.questions import builtin_bank_path, load_bank
+    from bench.star_parts import load_answers, tally_parts, tally_transcribed
 
     bank = load_bank(builtin_bank_path())
     stories = training_stories(bank)
     shipped = default_labeller(bank)
+    figures: dict[str, Any] = {"star_labeller": shipped.kind}
+    fallback = load_or_train(stories, None)
     second = json.loads((DATA / "bank_second_annotator.json").read_text(encoding="utf-8"))["labels"]
-    figures: dict[str, Any] = {}
     ref = loqo([answer_story(q) for q in bank.questions], stories, second)
-    figures |= ref["bank_raw"].figures("loqo_raw_dev")
-    figures |= ref["bank"].figures("loqo_dev")
-    figures |= ref["second"].figures("loqo_second_annotator_dev")
+    figures |= ref["bank"].figures("loqo_fallback_dev")
     dev_sets = {
-        "offdomain_dev": load_stories(DATA / "offdomain_answers.json"),
-        "heldout_dev": load_stories(DATA / "offdomain_heldout.json"),
-        "one_person_dev": load_stories(DATA / "one_person_answers.json"),
+        "offdomain_dev": DATA / "offdomain_answers.json",
+        "heldout_dev": DATA / "offdomain_heldout.json",
+        "one_person_dev": DATA / "one_person_answers.json",
     }
-    for name, answers in dev_sets.items():
-        figures |= tally(shipped, answers).scores().figures(name)
-    figures |= personal_gain(shipped, stories, dev_sets["one_person_dev"])
-    frozen = load_stories(*frozen_paths())
-    from app.analysis import star
-
-    ships = next(k for k, w in APPROACHES.items() if w == (star.WORDS_WEIGHT, star.EMBEDDING_WEIGHT))
-    for name, weights in APPROACHES.items():
-        labeller = shipped if name == ships else _trained(weights, stories)
-        scores = tally(labeller, frozen).scores()
-        figures |= scores.figures(f"frozen_test_{name}")
-        if name == ships:
-            figures |= scores.figures("frozen_test")
+    for name, path in dev_sets.items():
+        figures |= tally_parts(shipped, load_answers(path)).figures(name)
+    frozen = load_answers(*frozen_paths())
+    figures |= tally_parts(shipped, frozen).figures("frozen_test")
+    figures |= tally_parts(fallback, frozen).figures("frozen_test_fallback")
+    blind = load_answers(*blind_paths())
+    figures |= tally_parts(shipped, blind).figures("blind_test")
+    figures |= tally_parts(shipped, [a for a in blind if a.register == "real"]).figures("blind_test_real")
+    figures |= tally_parts(shipped, [a for a in blind if a.register != "real"]).figures("blind_test_prepared")
+    figures |= tally_parts(fallback, blind).figures("blind_test_fallback")
+    if TRANSCRIBED.is_dir():
+        for name, part in (("", blind), ("_real", [a for a in blind if a.register == "real"])):
+            for key, value in tally_transcribed(shipped, part, TRANSCRIBED).items():
+                figures[f"star_transcribed_blind_test{name}_{key}"] = value
     return figures
 
 

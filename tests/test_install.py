@@ -36,7 +36,11 @@ def test_the_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
         "app/resources/questions.json",
-        "app/resources/star_labeller.pickle.xz",
+        "app/resources/star_labeller.npz",
+        "app/resources/star_contextual.onnx",
+        "app/resources/star_contextual.json",
+        "app/resources/star_contextual_tokenizer.json",
+        "app/resources/one_event.json",
         "app/resources/verb_forms.tsv.xz",
         "app/resources/star-coach.svg",
         "ui/launch.py",

@@ -13,7 +13,9 @@ from app.analysis.decode import order_problems
 from app.analysis.delivery import Delivery, measure_delivery
 from app.analysis.feedback import Point, feedback
 from app.analysis.labeller_files import default_labeller
+from app.analysis.one_event import tells_no_event
 from app.analysis.sections import SectionFinding, judge, missing_of, unclear_of, with_lesson
+from app.analysis.sentences import split_at
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import DEFAULT_TARGET_S, Timing, measure_timing
 from app.analysis.topic import off_topic
@@ -112,9 +114,29 @@ def analyze(
     cut_off: bool = False,
 ) -> Analysis:
     """Label, time and measure an answer; `sentences` come from app.analysis.sentences."""
-    labels, findings = default_labeller(bank).read([s.text for s in sentences])
-    labelled = [s.with_section(lab) for s, lab in zip(sentences, labels, strict=True)]
-    return _measure(labelled, findings, question, engine, target_seconds, (), tuple(labels), cut_off)
+    reading = default_labeller(bank).read_parts([s.text for s in sentences])
+    labelled = labelled_parts(sentences, reading.cuts, reading.labels)
+    labels = tuple(s.section for s in labelled)
+    return _measure(labelled, reading.findings, question, engine, target_seconds, (), labels, cut_off)
+
+
+def labelled_parts(
+    sentences: Sequence[Sentence], cuts: Sequence[int | None], labels: Sequence[Label]
+) -> list[Sentence]:
+    """Each sentence with its label, or its two parts with theirs where the labeller found that it
+    changes section ("I checked it against last year's data, and that cut the false alarms by
+    two-thirds"): from here on the parts are the units that the timeline, quotes, replay, corrections
+    and the saved record work on."""
+    out: list[Sentence] = []
+    k = 0
+    for sentence, cut in zip(sentences, cuts, strict=True):
+        parts = split_at(sentence, cut) if cut is not None else None
+        if parts:
+            out += [parts[0].with_section(labels[k]), parts[1].with_section(labels[k + 1])]
+        else:
+            out.append(sentence.with_section(labels[k]))
+        k += 1 if cut is None else 2
+    return out
 
 
 def relabel(analysis: Analysis, sentence: int, section: Label, question: Question | None) -> Analysis:
@@ -200,8 +222,16 @@ def _measure(
     problems = tuple(order_problems(labelled))
     timing = measure_timing(labelled, target_seconds, answer_sentences(question) if question else None)
     missed = off_topic(question.question, [s.text for s in labelled]) if question else None
+    no_event = tells_no_event([s.text for s in labelled if s.section != "other"])
     points, good = feedback(
-        labelled, findings, problems, timing, delivery, cut_off, off_topic=missed.name if missed else None
+        labelled,
+        findings,
+        problems,
+        timing,
+        delivery,
+        cut_off,
+        off_topic=missed.name if missed else None,
+        no_event=no_event,
     )
     return Analysis(
         sentences=tuple(labelled),

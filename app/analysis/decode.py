@@ -97,14 +97,17 @@ def missing_sections(labels: Sequence[Label]) -> list[Label]:
 
 
 def order_problems(sentences: Sequence[Sentence]) -> list[tuple[int, str]]:
-    """(sentence index, what is out of place) wherever the story goes back to an earlier section."""
+    """(sentence index, what is out of place) wherever the story goes back to an earlier section.
+    A word of background right after the task is no problem: both are the set-up, and people say
+    "I was asked to fix the alerts. Most of them came at night…" (only after the actions is it one)."""
     problems: list[tuple[int, str]] = []
     furthest = -1
     for i, s in enumerate(sentences):
         if s.section == "other":
             continue
         k = STAR.index(s.section)
-        if k < furthest:
+        setup = s.section == "situation" and furthest == STAR.index("task")
+        if k < furthest and not setup:
             problems.append((i, f"{s.section} after {STAR[furthest]}"))
         furthest = max(furthest, k)
     return problems

@@ -51,6 +51,7 @@ TELLING = ("percent", "money", "multiple", "time", "number")
 # Most important first: a missing part of the story, then length, then what Amazon listens for
 # ("I", numbers, a lesson), then balance and order, then delivery.
 PRIORITY = {
+    "no_event": 4,  # a role described in general: no STAR advice helps until one time is told
     "off_topic": 5,  # an answer to another question: the rest matters less until it answers this one
     "missing_result": 10,
     "missing_action": 11,
@@ -118,11 +119,21 @@ def feedback(
     cut_off: bool = False,
     limit: int | None = MAX_POINTS,
     off_topic: str | None = None,
+    no_event: bool = False,
 ) -> tuple[list[Point], list[str]]:
     """(points to work on, in order of importance, one per topic, at most `limit`; things that went
     well). `limit=None` gives every topic: what a retry fixed is judged on all of them. `off_topic`:
-    what the question asks for, when the answer seems not to have it (app.analysis.topic)."""
+    what the question asks for, when the answer seems not to have it (app.analysis.topic). `no_event`:
+    the answer describes a role or a habit and tells no one time (app.analysis.one_event)."""
     points: list[Point] = []
+    if no_event:
+        points.append(
+            Point(
+                "no_event",
+                "This sounds like what you usually do in the role, not one time it happened. Tell one time: "
+                "what happened, when, what you did, and how it turned out.",
+            )
+        )
     if off_topic:
         points.append(
             Point(

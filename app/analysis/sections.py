@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -66,13 +66,38 @@ class SectionFinding:
         }
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What a labeller read: for each sentence, where it was cut in two (a character offset) or None,
+    then one label per part, in order (a cut sentence has two)."""
+
+    cuts: tuple[int | None, ...]
+    labels: tuple[Label, ...]
+    findings: tuple[SectionFinding, ...]
+
+
+class Labeller(Protocol):
+    """What every STAR labeller gives: the contextual one, and the fallback."""
+
+    kind: str
+
+    def read(self, texts: Sequence[str]) -> tuple[list[Label], tuple[SectionFinding, ...]]: ...
+
+    def read_parts(self, texts: Sequence[str]) -> Reading: ...
+
+    def label_texts(self, texts: Sequence[str]) -> list[Label]: ...
+
+
 def judge(
     labels: Sequence[Label],
     scores: npt.NDArray[np.float64] | None,
     presence: Sequence[float] | npt.NDArray[np.float64] | None,
+    missing_below: float = MISSING_BELOW,
+    unsure_below: float = UNSURE_BELOW,
 ) -> tuple[SectionFinding, ...]:
     """One finding per STAR section. Without scores (labels the person set by hand) a section is
-    present or missing, nothing in between."""
+    present or missing, nothing in between. The thresholds are the labeller's own (each labeller is
+    calibrated on its own scores)."""
     out: list[SectionFinding] = []
     for j, section in enumerate(STAR):
         mine = [i for i, lab in enumerate(labels) if lab == section]
@@ -83,9 +108,9 @@ def judge(
         column = scores[:, LABELS.index(section)]
         if mine:
             best = max(mine, key=lambda i: column[i])
-            state: State = "present" if p >= UNSURE_BELOW else "unclear"
+            state: State = "present" if p >= unsure_below else "unclear"
             out.append(SectionFinding(section, state, None if state == "present" else best, p))
-        elif len(labels) and (p >= MISSING_BELOW or (INNER_NEVER_MISSING and _between(labels, j))):
+        elif len(labels) and (p >= missing_below or (INNER_NEVER_MISSING and _between(labels, j))):
             near = int(np.argmax(column)) if float(np.exp(column.max())) >= CLOSEST_AT_LEAST else None
             out.append(SectionFinding(section, "unclear", near, p))
         else:

@@ -120,6 +120,23 @@ def _unpunctuated_break(cur: list[Word], nxt: Word, rest: list[Word], pause_s: f
     return (starts_cue and gap >= 0.25) or (len(cur) >= max_words and starts_cue)
 
 
+def split_at(sentence: Sentence, cut: int) -> tuple[Sentence, Sentence] | None:
+    """The sentence in two at character `cut` of its text (at a word boundary), each part with its
+    own words and times; None when the cut leaves a side with no word."""
+    starts: list[int] = []
+    text = ""
+    for w in sentence.words:
+        t = w.text.strip()
+        if t and text and not attached(t):
+            text += " "
+        starts.append(len(text))
+        text += t
+    k = sum(1 for at in starts if at < cut)
+    if k == 0 or k >= len(sentence.words):
+        return None
+    return _make(sentence.words[:k], sentence.timed), _make(sentence.words[k:], sentence.timed)
+
+
 def timed_words(texts: Sequence[str], wpm: float) -> list[list[Word]]:
     """Words given times at `wpm`, with a short pause between sentences, so timing still adds up."""
     per_word = 60.0 / wpm

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.analysis.decode import DecoderCosts, viterbi
-from app.analysis.sections import SectionFinding, judge
+from app.analysis.sections import Reading, SectionFinding, judge
 from app.analysis.stories import Story
 from app.analysis.types import LABELS, STAR, Label, Sentence
 
@@ -295,6 +295,8 @@ def _folds(groups: Sequence[str], k: int) -> list[set[str]]:
 class StarLabeller:
     """Sentence scores, then which sections are there at all, then the labels in story order."""
 
+    kind = "fallback"
+
     def __init__(self, classifier: SentenceClassifier, presence: Any, costs: DecoderCosts) -> None:
         self._classifier = classifier
         self._presence = presence
@@ -342,6 +344,11 @@ class StarLabeller:
 
     def label_texts(self, texts: Sequence[str]) -> list[Label]:
         return self.read(texts)[0]
+
+    def read_parts(self, texts: Sequence[str]) -> Reading:
+        """As the contextual labeller reads: this one never cuts a sentence."""
+        labels, findings = self.read(texts)
+        return Reading((None,) * len(texts), tuple(labels), findings)
 
     def label(self, sentences: Sequence[Sentence]) -> list[Sentence]:
         labels = self.label_texts([s.text for s in sentences])

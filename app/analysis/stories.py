@@ -174,11 +174,13 @@ def corpus_stories(folder: Path | None = None) -> list[Story]:
 
 
 def story_of(answer: dict[str, Any]) -> Story:
-    """A written answer ({"question_id", "sentences": [{"text", "section"}]}) as a story."""
-    labels = tuple(s["section"] for s in answer["sentences"])
+    """A written answer ({"question_id", "sentences": [{"text", "section"}]}) as a story; a sentence
+    that holds two sections ({"text", "parts": [{"text", "section"}, ...]}) gives one unit per part."""
+    units = [p for s in answer["sentences"] for p in s.get("parts", [s])]
+    labels = tuple(u["section"] for u in units)
     if any(lab not in LABELS for lab in labels):
         raise ValueError(f"{answer.get('id')}: a label is not one of {', '.join(LABELS)}")
-    return Story(tuple(s["text"] for s in answer["sentences"]), labels, answer["question_id"])
+    return Story(tuple(u["text"] for u in units), labels, answer["question_id"])
 
 
 def training_stories(bank: Bank, corpus: Sequence[Story] | None = None) -> list[Story]:

@@ -74,7 +74,10 @@ class Store(LoopStoring):
         return recover_history(path)
 
     def close(self) -> None:
+        self.closed = True
         self._conn.close()
+
+    closed = False  # set by close(): start-up work still under way when the app quits skips the history
 
     def __enter__(self) -> Store:
         return self

@@ -3,7 +3,8 @@
 The person can set another grade for any attempt (History, or `python main.py grade`); theirs wins.
 The rules follow what the feedback already says, so a grade never disagrees with the screen:
 - Again: a section missing, or the answer cut off at the limit: tell it again soon;
-- Hard: a section the app was unsure of, a section out of order, an answer far too short, or three or
+- Hard: a section the app was unsure of, a section out of order, an answer far too short, a role
+  described in general instead of one time told, or three or
   more things to change;
 - Good: a complete answer with one or two things to change;
 - Easy: a complete answer the feedback found nothing to change in.
@@ -21,7 +22,7 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 GRADE_NAMES: dict[int, str] = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 GRADE_BY_NAME: dict[str, Grade] = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 ALWAYS_AGAIN = frozenset({"cut_off"})
-AT_LEAST_HARD = frozenset({"too_short", "order"})
+AT_LEAST_HARD = frozenset({"too_short", "order", "no_event"})
 HARD_FROM = 3  # this many things to change make an answer Hard
 
 
