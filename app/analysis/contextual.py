@@ -145,7 +145,11 @@ class ContextualModel:
             options = ort.SessionOptions()
             options.intra_op_num_threads = 2
             options.inter_op_num_threads = 1
-            self._session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+            # Measured on this model: from the file rather than from bytes, and without prepacked
+            # weights, the session holds 31 MB instead of 59 (same speed, 18 ms a 256-piece window).
+            options.add_session_config_entry("session.disable_prepacking", "1")
+            del data
+            self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
             self._tokenizer = load_tokenizer(tokenizer_path)
         except Exception as err:  # onnxruntime raises its own types: any failure means the fallback
             raise ContextualUnavailable(f"cannot load the STAR model: {err}") from err
@@ -161,17 +165,15 @@ class ContextualModel:
         place = places(len(texts))
         out: list[F64 | None] = [None] * len(texts)
         homes = [home_window(i, spans) for i in range(len(texts))]
-        inputs = [window_inputs(encoded, a, b, place) for a, b in spans]
-        longest = max(len(ids) for ids, _, _ in inputs)
-        batch_ids = np.zeros((len(inputs), longest), dtype=np.int64)
-        mask = np.zeros((len(inputs), longest), dtype=np.int64)
-        where = np.zeros((len(inputs), longest), dtype=np.float32)
-        for w, (ids, at, _) in enumerate(inputs):  # one run for all windows, padding masked out
-            batch_ids[w, : len(ids)], mask[w, : len(ids)], where[w, : len(ids)] = ids, 1, at
-        with self._lock:
-            (logits,) = self._session.run(None, {"ids": batch_ids, "mask": mask, "place": where})
-        for w, ((a, b), (ids, _, owner)) in enumerate(zip(spans, inputs, strict=True)):
-            scores = log_softmax(np.asarray(logits[w, : len(ids)], dtype=np.float64))
+        for w, (a, b) in enumerate(spans):
+            # One window a run: batching them saved nothing and kept 30 MB more in onnxruntime's arena.
+            ids, where, owner = window_inputs(encoded, a, b, place)
+            with self._lock:
+                (logits,) = self._session.run(
+                    None,
+                    {"ids": ids[None, :], "mask": np.ones((1, len(ids)), np.int64), "place": where[None, :]},
+                )
+            scores = log_softmax(np.asarray(logits[0], dtype=np.float64))
             for i in range(a, b):
                 if homes[i] == w:
                     out[i] = scores[owner == i]
