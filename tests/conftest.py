@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from app.bank.questions import Bank
     from app.speech.transcribe import WhisperTranscriber
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,3 +60,11 @@ def screenshot_dir() -> Path:
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    """The built-in question bank (read once; test modules that need another define their own)."""
+    from app.bank.questions import builtin_bank_path, load_bank
+
+    return load_bank(builtin_bank_path())

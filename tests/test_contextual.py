@@ -16,7 +16,7 @@ from app.analysis.labeller_files import default_labeller, fallback_reason, load_
 from app.analysis.sentences import from_text
 from app.analysis.star import StarLabeller
 from app.analysis.stories import training_stories
-from app.bank.questions import Bank, builtin_bank_path, load_bank
+from app.bank.questions import Bank
 
 COMPLETE_ANSWER = (
     "Last year I was working on the alerting system for a parcel company's depots. "
@@ -36,11 +36,6 @@ SPLIT_ANSWER = (
     "I wrote a small correction for the drift and tried it on one depot for two weeks. "
     "Then I rolled it out to every depot, and as a result the false alarms fell by two thirds."
 )
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank(builtin_bank_path())
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from app.analysis import star_arrays
 from app.analysis.star import StarLabeller
 from app.analysis.stories import training_stories
-from app.bank.questions import Bank, builtin_bank_path, load_bank
+from app.bank.questions import Bank
 
 TEXTS = [
     "So I was the events chair for the society.",
@@ -17,11 +16,6 @@ TEXTS = [
     "It went pretty well, 40% more people came.",
     "You just have to stay calm, really.",
 ]
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank(builtin_bank_path())
 
 
 def test_the_arrays_give_the_same_scores_labels_and_presence(bank: Bank) -> None:
