@@ -23,7 +23,8 @@ from typing import Any
 from app.analysis.sections import Labeller, SectionFinding
 from app.analysis.star import StarLabeller
 from app.analysis.stories import Story, story_of
-from app.analysis.types import LABELS, STAR, Label
+from app.analysis.types import STAR, Label
+from bench.star_parts import macro_f1
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -57,13 +58,6 @@ class Scores:
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
-
-
-def macro_f1(truth: Sequence[Label], pred: Sequence[Label]) -> float:
-    from sklearn.metrics import f1_score
-
-    present = sorted(set(truth) | set(pred), key=LABELS.index)  # a label absent from both says nothing
-    return float(f1_score(truth, pred, labels=present, average="macro", zero_division=0))
 
 
 @dataclass

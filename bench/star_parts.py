@@ -81,6 +81,13 @@ def load_answers(*paths: Path) -> list[Answer]:
     return out
 
 
+def macro_f1(truth: Sequence[Label], pred: Sequence[Label]) -> float:
+    from sklearn.metrics import f1_score
+
+    present = sorted(set(truth) | set(pred), key=LABELS.index)  # a label absent from both says nothing
+    return float(f1_score(truth, pred, labels=present, average="macro", zero_division=0))
+
+
 def part_labels(answer: Answer, reading: Reading) -> tuple[list[Label], list[Label], int, int]:
     """(truth per part, the app's label per part, one-section sentences split, sentences split)."""
     truth: list[Label] = []
@@ -135,8 +142,6 @@ class PartTally:
     event_alarms: int = 0
 
     def figures(self, name: str) -> dict[str, Any]:
-        from bench.labeller import macro_f1
-
         def share(k: int, n: int) -> float | None:
             return round(k / n, 3) if n else None
 

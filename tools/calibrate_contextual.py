@@ -227,8 +227,7 @@ def fold_words(tellings: Sequence[Telling], k: int = 2) -> dict[str, Any]:
     """The fallback labeller for each writer, trained on the other fold's writers (as the fold
     models were)."""
     from app.analysis.star import StarLabeller
-    from tools.compare_labellers import stories_of
-    from tools.train_contextual import training_items
+    from tools.train_contextual import stories_of, training_items
 
     items = training_items()
     writers = sorted({t.writer for t in tellings})

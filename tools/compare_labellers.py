@@ -21,19 +21,9 @@ import numpy as np
 from app.analysis.decode import DecoderCosts, viterbi
 from app.analysis.sections import Reading, judge
 from app.analysis.star import StarLabeller
-from app.analysis.stories import Story
 from app.analysis.types import LABELS, STAR
 from tools.calibrate_contextual import Telling, evaluate, load
-from tools.train_contextual import Item, training_items
-
-
-def stories_of(items: Sequence[Item]) -> list[Story]:
-    out = []
-    for n, it in enumerate(items):
-        parts = [p for s in it.sentences for p in s]
-        group = "lone" if it.place is not None else f"{it.group}-{n}"
-        out.append(Story(tuple(t for t, _ in parts), tuple(lab for _, lab in parts), group, it.place))  # type: ignore[misc]
-    return out
+from tools.train_contextual import Item, stories_of, training_items
 
 
 def folds(tellings: Sequence[Telling], k: int = 2) -> list[set[str]]:

@@ -13,6 +13,7 @@ import argparse
 import json
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import numpy as np
 import torch
 
 from app.analysis import contextual as ctx
+from app.analysis.stories import Story
 from app.analysis.types import LABELS, STAR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +96,16 @@ def training_items() -> list[Item]:
     for path in sorted(corpus_dir().glob("*.json")):
         items += load_file(path)
     return items
+
+
+def stories_of(items: Sequence[Item]) -> list[Story]:
+    """The items as the fallback labeller's stories: a sentence in parts gives one story unit per part."""
+    out = []
+    for n, it in enumerate(items):
+        parts = [p for s in it.sentences for p in s]
+        group = "lone" if it.place is not None else f"{it.group}-{n}"
+        out.append(Story(tuple(t for t, _ in parts), tuple(lab for _, lab in parts), group, it.place))  # type: ignore[misc]
+    return out
 
 
 def variants(item: Item, rng: random.Random) -> list[Item]:
