@@ -85,7 +85,9 @@ def _cmd_followups(args: argparse.Namespace) -> int:
         if not chosen:
             raise BankError("this answer gets no follow-up, so there is nothing to judge the reply against")
         reply, _ = read_answer(Path(args.reply))
-        verdict = judge_reply(chosen[0].rule.asks_for, reply)
+        from app.analysis.labeller_files import default_labeller
+
+        verdict = judge_reply(chosen[0].rule.asks_for, reply, chosen[0].text, default_labeller(bank))
     if args.json:
         out: dict[str, Any] = {"question": question.id, "follow_ups": [f.to_json() for f in chosen]}
         if verdict is not None:

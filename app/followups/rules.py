@@ -15,8 +15,11 @@ from typing import Any, Literal
 
 from app.analysis.analyze import Analysis, every_rule
 from app.bank.questions import Question
+from app.followups.dig import DIGS, key_clause
 
-Ask = Literal["task", "own_part", "outcome", "number", "lesson", "customer", "data", "evidence", "learning"]
+Ask = Literal[
+    "task", "own_part", "outcome", "number", "lesson", "customer", "data", "evidence", "learning", "reason"
+]
 
 # What each kind of reply must give, said to the person beside the verdict.
 ASKS: dict[Ask, str] = {
@@ -29,7 +32,9 @@ ASKS: dict[Ask, str] = {
     "data": "the data or figures you looked at",
     "evidence": "how you checked or knew",
     "learning": "what you learned and how",
+    "reason": "why you chose it over the alternatives",
 }
+ASK_KINDS: tuple[Ask, ...] = tuple(ASKS)
 
 
 @dataclass(frozen=True)
@@ -117,17 +122,39 @@ RULES: tuple[Rule, ...] = (
         "Who else could this have affected, and how did you look after them?", "own_part",
     ),
 )  # fmt: skip
-BY_ID = {r.id: r for r in RULES}
+# Follow-ups on what was said (app.followups.dig): asked when the answer has no gap to ask about first.
+DIG_RULES: tuple[Rule, ...] = tuple(
+    Rule(d.id, f"the answer's own {d.section}", d.template, d.asks_for) for d in DIGS
+)
+BY_ID = {r.id: r for r in (*RULES, *DIG_RULES)}
+
+
+def dig_wording(rule_id: str, said: str) -> str:
+    return next(d for d in DIGS if d.id == rule_id).wording(said)
+
+
+def _dig(analysis: Analysis, question: Question | None) -> FollowUp | None:
+    """One follow-up on the answer's own action or result, varied from answer to answer."""
+    import zlib
+
+    found = [(d, key_clause(analysis.sentences, d.section)) for d in DIGS]
+    usable = [(d, c) for d, c in found if c]
+    if not usable:
+        return None
+    seed = f"{question.id if question else ''} {usable[0][1]}"
+    d, clause = usable[zlib.crc32(seed.encode()) % len(usable)]
+    return FollowUp(BY_ID[d.id], f"Asked about what you said: \u201c{clause}\u201d.", clause or "")
 
 
 @dataclass(frozen=True)
 class FollowUp:
     rule: Rule
     reason: str  # why this one, for this answer
+    said: str = ""  # the answer's own clause it asks about (follow-ups on what was said)
 
     @property
     def text(self) -> str:
-        return self.rule.wording
+        return dig_wording(self.rule.id, self.said) if self.said else self.rule.wording
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -136,6 +163,7 @@ class FollowUp:
             "asks_for": self.rule.asks_for,
             "trigger": self.rule.trigger,
             "reason": self.reason,
+            "said": self.said,
         }
 
 
@@ -147,6 +175,13 @@ def choose(analysis: Analysis, question: Question | None, limit: int = 1) -> lis
     gaps = every_rule(analysis)
     principles: Sequence[str] = question.principles if question else ()
     chosen: list[FollowUp] = []
+    gap_rules = [r for r in RULES if r.feedback_rules]
+    if not any(r.feedback_rules & gaps for r in gap_rules):
+        dig = _dig(analysis, question)
+        if dig is not None:
+            chosen.append(dig)
+            if len(chosen) >= limit:
+                return chosen
     for rule in RULES:
         if rule.feedback_rules & gaps:
             reason = f"Asked because the answer had {rule.trigger}."

@@ -90,7 +90,7 @@ class FollowUpStoring(Exporting):
                         new.asks_for,
                         answered,
                         new.seconds,
-                        json.dumps(new.transcript.to_json(), ensure_ascii=False),
+                        json.dumps(new.transcript.to_json(probabilities=True), ensure_ascii=False),
                         int(new.gave),
                         new.verdict,
                         rel,

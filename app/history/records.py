@@ -203,7 +203,7 @@ def attempt_row(new: NewAttempt, started_at: datetime, origin: str = PRACTICE) -
         "audio_path": None,
         "audio_bytes": 0,
         "audio_source": None,
-        "transcript": json.dumps(transcript.to_json(), ensure_ascii=False),
+        "transcript": json.dumps(transcript.to_json(probabilities=True), ensure_ascii=False),
         "question_text": new.question_text,
         "origin": origin,
     }

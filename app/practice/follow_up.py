@@ -19,6 +19,7 @@ from typing import cast
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.analysis import sentences as sent
+from app.analysis.labeller_files import loaded_labeller
 from app.core.jobs import run_task
 from app.core.settings import Settings
 from app.followups.judge import Verdict, judge_reply
@@ -221,7 +222,7 @@ class FollowUpRunner(QObject):
         def work() -> tuple[Verdict, float]:
             said = sent.from_transcript(transcript)
             seconds = said[-1].end - said[0].start if said else 0.0
-            return judge_reply(follow_up.rule.asks_for, said), seconds
+            return judge_reply(follow_up.rule.asks_for, said, follow_up.text, loaded_labeller()), seconds
 
         def judged(out: object) -> None:
             verdict, seconds = cast(tuple[Verdict, float], out)

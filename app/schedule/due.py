@@ -4,7 +4,9 @@
 A question is a card; each complete attempt is one review, graded from its analysis or by the person
 (app.schedule.grades). Replaying the whole history each time keeps no schedule state of our own
 that could drift from the history. Settings that differ from FSRS's defaults, and why:
-- one learning step of 10 minutes (not 1 and 10): a weak answer is due again later the same day;
+- no learning steps (FSRS's are 1 and 10 minutes, for flash cards): a two-minute story told weakly is
+  due again the next day at the soonest, never minutes later; the person may practise it again at once
+  whenever they choose;
 - no fuzzing: the same history always gives the same dates (a test checks them), and with a few dozen
   questions there are no piles of cards to spread out.
 """
@@ -19,8 +21,6 @@ from typing import Any
 
 from app.core.dates import relative
 from app.schedule.grades import GRADE_NAMES, HARD
-
-STEP = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Plan:
 def _scheduler() -> Any:
     from fsrs import Scheduler
 
-    return Scheduler(learning_steps=(STEP,), relearning_steps=(STEP,), enable_fuzzing=False)
+    return Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
 
 def due_date(reviews: Sequence[Review]) -> datetime:
@@ -75,6 +75,8 @@ def due_date(reviews: Sequence[Review]) -> datetime:
     for r in reviews:
         card, _ = scheduler.review_card(card, Rating(r.grade), review_datetime=r.when.astimezone(UTC))
     due: datetime = card.due
+    if reviews:  # never again the same day: at the soonest, the start of the next one, in the person's time
+        due = max(due, end_of_day(reviews[-1].when).astimezone(UTC))
     return due
 
 

@@ -102,17 +102,18 @@ def english_check(probabilities: list[float], speech_s: float, start: float, end
     )
 
 
-def timed_words(raw: Iterable[tuple[str, float, float]], offset: float, seconds: float) -> list[Word]:
-    """Words with times inside the audio and never going backwards, whatever the engine said."""
+def timed_words(raw: Iterable[tuple[str, float, float, float]], offset: float, seconds: float) -> list[Word]:
+    """Words with times inside the audio and never going backwards, whatever the engine said; each
+    (text, start, end, the engine's probability or 1.0)."""
     words: list[Word] = []
     last = 0.0
-    for text, start, end in raw:
+    for text, start, end, probability in raw:
         text = text.strip()
         if not text:
             continue
         start = min(max(float(start), last), seconds)
         end = min(max(float(end), start), seconds)
-        words.append(Word(text, start + offset, end + offset))
+        words.append(Word(text, start + offset, end + offset, float(probability)))
         last = start
     return words
 

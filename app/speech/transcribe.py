@@ -156,7 +156,7 @@ class WhisperTranscriber:
             compression_ratio_threshold=LOOP_COMPRESSION_RATIO,
         )
         notes: list[str] = []
-        raw: list[tuple[str, float, float]] = []
+        raw: list[tuple[str, float, float, float]] = []
         texts: list[str] = []
         probabilities: list[float] = []  # of the words kept, for the English check
         previous = ""
@@ -174,7 +174,7 @@ class WhisperTranscriber:
                 continue
             previous = norm
             texts.append(seg.text.strip())
-            raw.extend((w.word, w.start, w.end) for w in seg.words or ())
+            raw.extend((w.word, w.start, w.end, w.probability) for w in seg.words or ())
             probabilities.extend(w.probability for w in seg.words or ())
         words, removed = collapse_loops(timed_words(raw, offset, seconds))
         if removed:
@@ -257,7 +257,12 @@ class SphinxTranscriber:
             raise SpeechError(f"pocketsphinx could not run ({e}): reinstall pocketsphinx.") from None
         frame_rate = float(decoder.config["frate"])
         raw = [
-            (_SPHINX_ALTERNATE.sub("", s.word), s.start_frame / frame_rate, (s.end_frame + 1) / frame_rate)
+            (
+                _SPHINX_ALTERNATE.sub("", s.word),
+                s.start_frame / frame_rate,
+                (s.end_frame + 1) / frame_rate,
+                1.0,
+            )
             for s in decoder.seg()
             if not _SPHINX_NOT_WORD.match(s.word)
         ]

@@ -19,6 +19,15 @@ NOT_ENGLISH_MIN_SHARE = 0.5
 _NOT_ENGLISH_SPAN = re.compile(rf"^{NOT_ENGLISH} \((\d+(?:\.\d+)?) to (\d+(?:\.\d+)?) s\)")
 
 
+def _probability(value: object) -> float:
+    """A stored word probability, or 1.0 where none was stored (transcripts saved before they were)."""
+    try:
+        p = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 1.0
+    return min(max(p, 0.0), 1.0) if p == p else 1.0
+
+
 def not_english_note(start: float, end: float, why: str) -> str:
     """The note for a stretch judged not English. A note and not a field because notes are what the
     streaming merge keeps when it joins an answer's stretches; the span lets the whole answer be judged."""
@@ -30,6 +39,9 @@ class Word:
     text: str  # as the engine wrote it, punctuation attached ("results.")
     start: float  # seconds from the start of the recording
     end: float
+    # How sure the engine was of the word (Whisper's word probability; 1.0 where an engine gives none):
+    # a quote offered back as praise or evidence never rests on a word it was unsure of.
+    probability: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +66,9 @@ class Transcript:
                 flagged += float(m[2]) - float(m[1])
         return flagged > NOT_ENGLISH_MIN_SHARE * self.audio_seconds
 
-    def to_json(self) -> dict[str, Any]:
-        """The `transcribe --json` shape of DESIGN.md."""
+    def to_json(self, probabilities: bool = False) -> dict[str, Any]:
+        """The `transcribe --json` shape of DESIGN.md; `probabilities`: also each word's, where the
+        engine gave one below 1 (the saved attempt keeps them, for the quotes)."""
         return {
             "engine": self.engine,
             "model": self.model,
@@ -64,7 +77,9 @@ class Transcript:
             "text": self.text,
             "nothing_heard": self.nothing_heard,
             "words": [
-                {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3)} for w in self.words
+                {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3)}
+                | ({"probability": round(w.probability, 3)} if probabilities and w.probability < 1.0 else {})
+                for w in self.words
             ],
         }
 
@@ -72,7 +87,12 @@ class Transcript:
     def from_json(data: dict[str, Any]) -> Transcript:
         """Refuses times that no recording has (negative, NaN, infinite, ending before they start)."""
         words = tuple(
-            Word(str(w["text"]), *_times(w["start"], w["end"], str(w["text"]))) for w in data.get("words", [])
+            Word(
+                str(w["text"]),
+                *_times(w["start"], w["end"], str(w["text"])),
+                _probability(w.get("probability")),
+            )
+            for w in data.get("words", [])
         )
         return Transcript(
             words=words,
