@@ -11,7 +11,15 @@ from pathlib import Path
 from app.analysis.timing import clock
 from app.bank.markdown import import_markdown
 from app.bank.questions import BankError, load_bank, load_bank_or_builtin
-from app.cli_practice import add_commands, find_question, open_history, read_answer, read_text, user_bank
+from app.cli_practice import (
+    add_commands,
+    against_story,
+    find_question,
+    open_history,
+    read_answer,
+    read_text,
+    user_bank,
+)
 from app.core import paths
 from app.core.files import atomic_write_text
 from app.history import StoreError
@@ -73,8 +81,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     bank = user_bank()
     question = find_question(bank, args.question) if args.question else None
     result = analyze(sentences, bank, question, engine=engine, target_seconds=args.target)
+    compared = against_story(args.against_story, result) if args.against_story is not None else None
     if args.json:
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        out = result.to_json() | ({"against_story": compared} if compared is not None else {})
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return 0
     for s in result.sentences:
         print(f"{s.start:6.1f}s  {s.section:<10}  {s.text}")
@@ -90,6 +100,16 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(f"- {p.message}{at}")
     for g in result.went_well:
         print(f"+ {g}")
+    if compared is not None:
+        print(f"\ncompared with what you wrote ({compared['title']}):")
+        for u in compared["left_out"]:
+            print(f"  left out [{u['section']}]: {u['text']}")
+        for u in compared["numbers_left_out"]:
+            print(f"  said without its number [{u['section']}]: {u['text']}")
+        for a in compared["added"]:
+            print(f"  added: {a}")
+        for section, t in compared["seconds"].items():
+            print(f"  {section:<10} said {t['spoken']:5.1f} s, written {t['written']:5.1f} s")
     return 0
 
 
@@ -229,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--target", type=float, default=120, help="target length in seconds (default 120)")
     a.add_argument(
         "--wpm", type=float, default=150, help="plain text: speaking rate for timing (default 150)"
+    )
+    a.add_argument(
+        "--against-story",
+        type=int,
+        metavar="ID",
+        help="compare with a story's written version (see `stories`)",
     )
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=_cmd_analyze)

@@ -13,8 +13,10 @@ from app.bank.questions import Bank, BankError, Question, load_bank_or_builtin
 from app.core import paths
 
 if TYPE_CHECKING:
+    from app.analysis.analyze import Analysis
     from app.analysis.types import Sentence
     from app.history import Store
+    from app.stories.bank import Story
 
 
 def read_text(path: Path) -> str:
@@ -156,6 +158,9 @@ def _cmd_stories(args: argparse.Namespace) -> int:
             print(f"imported {added} stories from {args.import_file}")
             return 0
         stories, uses = store.stories(), store.story_uses()
+        pace = store.recent_pace() if args.written is not None else None
+    if args.written is not None:
+        return _print_written(stories, args.written, pace, args.json)
     if args.export_file:
         atomic_write_text(Path(args.export_file), to_file(stories))
         print(f"{len(stories)} stories -> {args.export_file}")
@@ -184,6 +189,49 @@ def _cmd_stories(args: argparse.Namespace) -> int:
         + (f"; none yet for: {', '.join(missing)}" if missing else "")
     )
     return 0
+
+
+def _story(stories: list[Story], story_id: int) -> Story:
+    story = next((s for s in stories if s.id == story_id), None)
+    if story is None:
+        raise BankError(f"no story with id {story_id} (see `python main.py stories`)")
+    if not story.written:
+        raise BankError(f"story {story_id} has no written version: write one on the Stories screen (Ctrl+B)")
+    return story
+
+
+def _print_written(stories: list[Story], story_id: int, pace: float | None, as_json: bool) -> int:
+    """`stories --written ID`: the written version analysed as an answer, timed at the person's pace."""
+    from app.stories.written import DEFAULT_WPM, read_written
+
+    story = _story(stories, story_id)
+    wpm = pace or DEFAULT_WPM
+    result = read_written(story.written, user_bank(), None, wpm)
+    if as_json:
+        out = {"story": story.id, "title": story.title, "wpm": round(wpm, 1), "analysis": result.to_json()}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    print(f"{story.title}: about {result.timing.total_seconds:.0f} s told at {wpm:.0f} words a minute")
+    for s in result.sentences:
+        print(f"  {s.section:<10}  {s.text}")
+    for p in result.points:
+        print(f"- {p.message}")
+    return 0
+
+
+def against_story(story_id: int, spoken: Analysis) -> dict[str, Any]:
+    """`analyze --against-story ID`: what this answer left out of the story's written version."""
+    from app.stories.written import compare, read_written
+
+    with open_history() as store:
+        story = _story(store.stories(), story_id)
+    wpm = spoken.delivery.wpm or 150.0
+    comparison = compare(read_written(story.written, user_bank(), None, wpm), spoken)
+    if comparison is None:
+        raise BankError(
+            "the meaning model could not be loaded, so the telling cannot be compared; reinstall STAR Coach"
+        )
+    return {"story": story.id, "title": story.title, **comparison.to_json()}
 
 
 def _cmd_loop_report(args: argparse.Namespace) -> int:
@@ -229,6 +277,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--import", dest="import_file", metavar="FILE", help="add the stories of an exported bank"
     )
     st.add_argument("--export", dest="export_file", metavar="FILE", help="write the bank as JSON")
+    st.add_argument(
+        "--written", type=int, metavar="ID", help="a story's written version, analysed as an answer would be"
+    )
     st.set_defaults(func=_cmd_stories)
 
     lr = sub.add_parser("loop-report", help="a saved mock loop's report (without ID: the list of loops)")

@@ -6,6 +6,7 @@ the background when `start_background_loading()` is called after the window is s
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -35,6 +36,9 @@ from app.speech.playback import QtPlayer
 from app.speech.transcribe import make_transcriber
 from app.speech.transcript import SpeechError, Transcriber
 from app.speech.tts import Speaker
+from app.speech.vocabulary import own_words
+
+log = logging.getLogger(__name__)
 
 
 def _transcriber(settings: Settings) -> tuple[Transcriber, list[str]]:
@@ -164,6 +168,23 @@ class Services:
         return cls(
             settings, speaker, player, reader, practice, store, history, store_notices + notices, saved
         )
+
+    def listen_for_own_words(self) -> None:
+        """Give Whisper the person's own words (Settings list, story titles, written stories) in
+        its prompt; read on the history worker, set when read. Called at start and when either changes."""
+        engine = self.practice.engine
+        if not hasattr(engine, "own_words"):
+            return  # pocketsphinx takes no prompt
+        own = self.settings.vocabulary
+
+        def read(store: Store) -> str | None:
+            stories = store.stories()
+            return own_words(own, [s.title for s in stories], [s.written for s in stories if s.written])
+
+        def use(words: str | None) -> None:
+            engine.own_words = words
+
+        self.history.submit(read, use, lambda message: log.warning("own words not read: %s", message))
 
     def start_background_loading(
         self, on_ready: Callable[[], None] | None = None, on_notice: Callable[[str], None] | None = None

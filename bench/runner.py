@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 from bench.analysis import bench_analysis
 from bench.common import ROOT, Figures
+from bench.compare_written import bench_compare_written
 from bench.history import bench_history
+from bench.jargon import bench_jargon
 from bench.labeller import bench_labeller
 from bench.practice_aids import bench_practice_aids
 from bench.speech import bench_live, bench_playback, bench_transcribe, bench_tts
@@ -32,6 +34,8 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "labeller": bench_labeller,
     "history": bench_history,
     "practice_aids": bench_practice_aids,
+    "compare_written": bench_compare_written,
+    "jargon": bench_jargon,
 }
 
 

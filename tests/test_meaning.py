@@ -161,3 +161,19 @@ def test_word_probabilities_survive_the_saved_transcript() -> None:
     back = Transcript.from_json(t.to_json(probabilities=True))
     assert all(set(w) == {"text", "start", "end"} for w in t.to_json()["words"])  # DESIGN.md's shape
     assert [w.probability for w in back.words] == pytest.approx([0.31, 1.0])
+
+
+def test_own_words_are_taken_from_the_settings_list_titles_and_written_stories() -> None:
+    from app.speech.vocabulary import own_words
+
+    words = own_words(
+        "cross-dock, SKU",
+        ["The Harlow depot audit"],
+        ["Last winter the WMS at Harlow was off. I rebuilt the pick-face layout with Priya."],
+    )
+    assert words is not None
+    terms = words.split(", ")
+    assert terms[:2] == ["cross-dock", "SKU"]  # the person's own list first
+    assert {"Harlow", "WMS", "pick-face", "Priya"} <= set(terms)
+    assert "Last" not in terms and "I" not in terms  # a capital that only starts a sentence is no name
+    assert own_words("") is None

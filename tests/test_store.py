@@ -147,7 +147,7 @@ def test_migration_from_a_v1_database_keeps_data() -> None:
     conn.executescript(V1_SCHEMA)
     conn.close()
     with Store.open(path) as store:
-        assert store.version == SCHEMA_VERSION == 8
+        assert store.version == SCHEMA_VERSION == 9
         [summary] = store.attempts()
         assert summary.origin == "practice"  # v3: every earlier attempt came from a practice
         assert summary.question_text == "An old question"
@@ -157,7 +157,7 @@ def test_migration_from_a_v1_database_keeps_data() -> None:
         indexes = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert "attempts_question_started" in indexes
     with Store.open(path) as store:  # opening again migrates nothing
-        assert store.version == 8 and len(store.attempts()) == 1
+        assert store.version == 9 and len(store.attempts()) == 1
 
 
 def test_a_newer_schema_is_refused() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from app.analysis import sentences as sent
+from app.analysis.clauses import clauses
 from app.analysis.meaning import mean_vector, shared_meaning
 from app.followups import reply_features as rf
 from app.followups.judge import gated, model_path
@@ -43,7 +44,7 @@ class Reader:
         self.rows = []
         for r in replies:
             texts = [s.text for s in sent.from_text(r["reply"])]
-            parts = rf.clauses(texts) or [r["reply"]]
+            parts = clauses(texts) or [r["reply"]]
             evidence = r.get("evidence") or ""
             self.rows.append(
                 {

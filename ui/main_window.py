@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull i
     from app.practice.loop import LoopSession
     from app.practice.result import PracticeResult
     from app.services import Services
+    from app.stories.bank import Story
     from ui.loop.loop_view import LoopView
     from ui.practice.feedback_view import FeedbackView
     from ui.practice.practice_view import PracticeView
@@ -137,9 +138,12 @@ class MainWindow(QMainWindow):
         self.history_view.compare.connect(self._compare)
         self.history_action.setEnabled(True)
         self.stats_action.setEnabled(True)
-        self.stories_view = StoriesView(services.history)
+        self.stories_view = StoriesView(services.history, bank=self.bank)
         self.pages.addWidget(self.stories_view)
         self.stories_view.back.connect(self.show_questions)
+        self.stories_view.rehearse.connect(self.rehearse)
+        self.stories_view.changed.connect(services.listen_for_own_words)
+        services.listen_for_own_words()
         self.stories_action.setEnabled(True)
         for page in (self.replay_view, self.compare_view):
             QShortcut(
@@ -204,9 +208,18 @@ class MainWindow(QMainWindow):
             self.banner.label.setText(self.banner.label.text() + "\n" + text)
         self.banner.show()
 
-    def practise(self, qid: str) -> None:
+    def rehearse(self, story: Story) -> None:
+        """Tell a story aloud for a question that asks for what it shows; the feedback then compares
+        the telling with what was written."""
+        from app.stories.rehearse import question_for
+
+        if self.services is not None:
+            self.practise(question_for(story, self.bank, self.practised).id, story)
+
+    def practise(self, qid: str, rehearsing: Story | None = None) -> None:
         if self.services is None or self.practice_view is None:
             return
+        self.services.practice.rehearsing = rehearsing
         self.practice_view.clear()
         self.services.practice.start(self.bank.by_id(qid))
         self.practice_view.begin()
@@ -374,6 +387,7 @@ class MainWindow(QMainWindow):
         new = dialog.result_settings()  # the dialog has saved it and given the speaker voice and rate
         restart = (new.engine, new.model) != (old.engine, old.model)
         old.__dict__.update(new.__dict__)  # the practice session reads the same object
+        self.services.listen_for_own_words()
         message = self.tr("Settings saved.")
         if restart:
             message += " " + self.tr("The new speech model is used the next time STAR Coach starts.")

@@ -50,6 +50,11 @@ class Settings(BaseModel):
     hard_stop: bool = False
     keep_recordings: bool = True
     follow_ups: Annotated[int, _within("follow_ups")] = 1
+    # While rehearsing a written story, show it as a prompt card (off: hidden, as in the interview).
+    prompt_card: bool = False
+    # Names, products and jargon the transcriber should listen for (comma-separated), with the words of
+    # the person's stories (app.speech.vocabulary).
+    vocabulary: str = ""
 
     @staticmethod
     def path() -> Path:

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.analysis.clauses import clauses
+from app.analysis.heard import heard_clearly, unsure_in
 from app.analysis.types import Sentence
-from app.followups.clauses import clauses
 
 if TYPE_CHECKING:
     from app.followups.rules import Ask
@@ -111,14 +112,17 @@ def _usable(clause: str, first_person: bool) -> bool:
 
 def key_clause(sentences: Sequence[Sentence], section: str) -> str | None:
     """The answer's most telling clause of `section`, cleaned, or None when none reads well said back:
-    for an action, the longest first-person one; for a result, one with a number, else the first."""
+    for an action, the longest first-person one; for a result, one with a number, else the first. A
+    clause holding a word the transcriber was unsure of is never said back ("a call by a list" was a
+    misheard "callback list")."""
     first_person = section == "action"
+    unsure = unsure_in(sentences)
     found = [
         c
         for s in sentences
         if s.section == section
         for c in (_clean(part) for part in clauses([s.text]))
-        if _usable(c, first_person)
+        if _usable(c, first_person) and heard_clearly(c, unsure)
     ]
     if not found:
         return None

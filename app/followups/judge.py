@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from app.analysis.clauses import clauses
 from app.analysis.heard import quoted
 from app.analysis.meaning import shared_meaning
 from app.analysis.sections import Labeller
 from app.analysis.types import Sentence
 from app.core import paths
 from app.followups import reply_features as rf
-from app.followups.clauses import clauses
 from app.followups.rules import ASKS, Ask
 from app.followups.words import has_number, i_share, word_evidence
 
@@ -105,7 +105,7 @@ def reply_model() -> ReplyModel | None:
 
 def _gave(kind: Ask, evidence: str, sentences: Sequence[Sentence] = ()) -> Verdict:
     wanted = ASKS[kind]
-    return Verdict(True, f"You gave {wanted}: {quoted(evidence, sentences)}.", evidence)
+    return Verdict(True, f"You gave {wanted}: {quoted(evidence.rstrip('.!?;,'), sentences)}.", evidence)
 
 
 def _not_given(kind: Ask, text: str) -> Verdict:

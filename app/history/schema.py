@@ -103,6 +103,9 @@ MIGRATIONS: list[list[str]] = [
             report TEXT NOT NULL
         )""",
     ],
+    [  # v9: a story's written STAR version (the Stories screen), compared with its spoken tellings
+        "ALTER TABLE stories ADD COLUMN written TEXT NOT NULL DEFAULT ''",
+    ],
 ]
 PRACTICE, RECOVERED = "practice", "recovered"
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,31 +36,32 @@ class StoryStoring(FollowUpStoring):
         def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
 
     def stories(self) -> list[Story]:
-        rows = self._conn.execute("SELECT id, title, summary, principles FROM stories ORDER BY id")
+        rows = self._conn.execute("SELECT id, title, summary, principles, written FROM stories ORDER BY id")
         return [
             Story(
                 id=r["id"],
                 title=r["title"],
                 summary=r["summary"],
                 principles=tuple(json.loads(r["principles"])),
+                written=r["written"],
             )
             for r in rows
         ]
 
     def save_story(self, story: Story) -> int:
         """Insert a new story (id None) or update one; returns its id."""
-        values = (story.title, story.summary, json.dumps(list(story.principles)))
+        values = (story.title, story.summary, json.dumps(list(story.principles)), story.written)
         try:
             with self._tx() as c:
                 if story.id is None:
                     cur = c.execute(
-                        "INSERT INTO stories (title, summary, principles, created_at) VALUES (?, ?, ?, ?)",
+                        "INSERT INTO stories (title, summary, principles, written, created_at) VALUES (?, ?, ?, ?, ?)",
                         (*values, datetime.now(UTC).replace(microsecond=0).isoformat()),
                     )
                     assert cur.lastrowid is not None
                     return int(cur.lastrowid)
                 if not c.execute(
-                    "UPDATE stories SET title = ?, summary = ?, principles = ? WHERE id = ?",
+                    "UPDATE stories SET title = ?, summary = ?, principles = ?, written = ? WHERE id = ?",
                     (*values, story.id),
                 ).rowcount:
                     raise StoreError(f"There is no story {story.id}.")
@@ -74,8 +75,8 @@ class StoryStoring(FollowUpStoring):
         try:
             with self._tx() as c:
                 c.executemany(
-                    "INSERT INTO stories (title, summary, principles, created_at) VALUES (?, ?, ?, ?)",
-                    [(s.title, s.summary, json.dumps(list(s.principles)), now) for s in stories],
+                    "INSERT INTO stories (title, summary, principles, written, created_at) VALUES (?, ?, ?, ?, ?)",
+                    [(s.title, s.summary, json.dumps(list(s.principles)), s.written, now) for s in stories],
                 )
         except (sqlite3.Error, OSError) as e:
             raise files.save_error(e) from None
@@ -126,3 +127,13 @@ class StoryStoring(FollowUpStoring):
             with contextlib.suppress(ValueError, TypeError, KeyError):
                 out.setdefault(story_id, []).append(str(json.loads(transcript).get("text", "")))
         return out
+
+    def recent_pace(self, answers: int = 20) -> float | None:
+        """The person's own pace (words a minute), the median of their last `answers` answers: a written
+        story's length is estimated at it. None before any answer was timed."""
+        rows = self._conn.execute(
+            "SELECT wpm FROM attempts WHERE status = 'complete' AND wpm > 0 ORDER BY started_at DESC LIMIT ?",
+            (answers,),
+        ).fetchall()
+        paces = sorted(float(r[0]) for r in rows)
+        return paces[len(paces) // 2] if paces else None

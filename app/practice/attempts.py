@@ -11,7 +11,8 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, from_record
 from app.bank.questions import Bank
 from app.history import Store, StoreError
-from app.stories.match import StoryChoice, suggest
+from app.stories.bank import Story
+from app.stories.match import StoryChoice, Suggestion, suggest
 
 
 def question_text(bank: Bank, qid: str) -> str:
@@ -50,12 +51,18 @@ def last_attempt(store: Store, bank: Bank, question_id: str) -> tuple[str, Analy
     return title.split(" — ")[0], analysis
 
 
-def remember_story(store: Store, attempt_id: int, said: str) -> StoryChoice | None:
-    """Which of the person's stories this answer told, linked as the app's suggestion when it is sure;
-    None when there is no story bank yet."""
+def remember_story(
+    store: Store, attempt_id: int, said: str, rehearsed: Story | None = None
+) -> StoryChoice | None:
+    """Which of the person's stories this answer told, linked as the app's suggestion when it is sure
+    (or as the person's own choice when they were rehearsing that story); None when there is no story
+    bank yet."""
     stories = tuple(store.stories())
     if not stories:
         return None
+    if rehearsed is not None and rehearsed.id is not None:
+        store.link_story(attempt_id, rehearsed.id, chosen_by="person")
+        return StoryChoice(stories, Suggestion(rehearsed.id, 1.0, 1.0, rehearsed.id))
     choice = StoryChoice(stories, suggest(said, stories, store.story_texts()))
     if choice.suggestion.story_id is not None:
         store.link_story(attempt_id, choice.suggestion.story_id, chosen_by="app")

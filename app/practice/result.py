@@ -12,7 +12,9 @@ from app.followups.rules import FollowUp
 from app.history import NewAttempt
 from app.speech.capture_worker import RecordingResult
 from app.speech.transcript import Transcript
+from app.stories.bank import Story
 from app.stories.match import StoryChoice
+from app.stories.written import Comparison
 
 
 def recording_name(question_id: str) -> str:
@@ -34,6 +36,9 @@ class PracticeResult:
     save_error: str | None = None
     follow_ups: tuple[FollowUp, ...] = ()  # what an interviewer would ask next (app.followups)
     story: StoryChoice | None = None  # which of the person's stories it told (None: no story bank)
+    # A rehearsal of a written story (Stories screen): the story, and what the telling left out of it.
+    rehearsed: Story | None = None
+    comparison: Comparison | None = None
 
     def for_history(self) -> NewAttempt:
         """What the history saves of this answer (it knows nothing of the practice layer)."""

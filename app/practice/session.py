@@ -34,6 +34,8 @@ from app.speech.audio import Samples, decode_audio
 from app.speech.capture_worker import RecordingResult
 from app.speech.fillers import listen_for_fillers
 from app.speech.transcript import Transcriber
+from app.stories.bank import Story
+from app.stories.written import DEFAULT_WPM, Comparison, compare, read_written
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,9 @@ class PracticeSession(QObject):
         self._think.timeout.connect(self._tick)
         self._stop_pressed = 0.0
         self._cut_off = False  # this answer was ended by the hard stop
+        # The written story being rehearsed (Stories screen, "Rehearse"): its telling is linked to it and
+        # compared with what was written. Set before `start`; cleared by `practise_normally`.
+        self.rehearsing: Story | None = None
         self._closed = False
         # Where finished answers are saved, off the GUI thread (app.history.worker); None: not saved.
         self._history: HistoryWorker | None = None
@@ -267,8 +272,9 @@ class PracticeSession(QObject):
         bank, engine, target = self.bank, self.engine_name, self.settings.target_seconds
         cut_off, self._cut_off = self._cut_off, False
         asks = self.settings.follow_ups
+        rehearsed = self.rehearsing
 
-        def work() -> tuple[Analysis, Samples | None, tuple[FollowUp, ...]]:
+        def work() -> tuple[Analysis, Samples | None, tuple[FollowUp, ...], Comparison | None]:
             analysis = analyze(
                 sent.from_transcript(transcript),
                 bank,
@@ -277,17 +283,30 @@ class PracticeSession(QObject):
                 target_seconds=target,
                 cut_off=cut_off,
             )
+            comparison = None
+            if rehearsed is not None and rehearsed.written:
+                wpm = analysis.delivery.wpm or DEFAULT_WPM
+                comparison = compare(read_written(rehearsed.written, bank, question, wpm), analysis)
             try:  # read now: the history may delete the file once the attempt is saved
                 samples: Samples | None = decode_audio(result.recording.path)
             except Exception as e:
                 log.warning("no second listen for fillers: %s", e)
                 samples = None
-            return analysis, samples, tuple(choose(analysis, question, asks))
+            return analysis, samples, tuple(choose(analysis, question, asks)), comparison
 
         def done(out: object) -> None:
-            analysis, samples, follow_ups = cast(tuple[Analysis, "Samples | None", tuple[FollowUp, ...]], out)
+            analysis, samples, follow_ups, comparison = cast(
+                tuple[Analysis, "Samples | None", tuple[FollowUp, ...], "Comparison | None"], out
+            )
             shown = PracticeResult(
-                question, result.recording, transcript, analysis, 0.0, follow_ups=follow_ups
+                question,
+                result.recording,
+                transcript,
+                analysis,
+                0.0,
+                follow_ups=follow_ups,
+                rehearsed=rehearsed,
+                comparison=comparison,
             )
             self._save(shown, samples)
 
@@ -314,7 +333,7 @@ class PracticeSession(QObject):
             except StoreError as e:
                 return replace(first, previous=previous, save_error=str(e))
             try:
-                story = remember_story(store, saved, first.transcript.text)
+                story = remember_story(store, saved, first.transcript.text, first.rehearsed)
             except (StoreError, sqlite3.Error) as e:  # the answer is saved; only the guess is lost
                 log.warning("story not suggested: %s", e)
                 story = None

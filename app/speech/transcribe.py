@@ -88,6 +88,11 @@ class WhisperTranscriber:
         self.language = language
         # Not the previous chunk's text (that caused repetition loops, FINDINGS.md); a fixed prompt only.
         self.initial_prompt = initial_prompt
+        # The person's own words (app.speech.vocabulary), set by the app as their stories change. Given as
+        # the prompt, not as faster-whisper's hotwords: on jargon clips both raised the terms heard right
+        # from 0.78 to 0.94-0.97, but hotwords raised the word error on the human clips of ../shared/audio
+        # from 0.042 to 0.069-0.075, the prompt to 0.042-0.047 (tests/data/audio/jargon, `bench --only jargon`).
+        self.own_words: str | None = None
         self.cpu_threads = cpu_threads or os.cpu_count() or 1
         self._allow_download = allow_download
         self._progress = progress
@@ -134,6 +139,10 @@ class WhisperTranscriber:
             self.model_name = choice.name
             self._model = model
 
+    def _prompt(self) -> str | None:
+        own = f"Words: {self.own_words}." if self.own_words else None
+        return " ".join(p for p in (self.initial_prompt, own) if p) or None
+
     def transcribe(self, samples: Samples, offset: float = 0.0, *, prompt: str | None = None) -> Transcript:
         """`prompt` replaces the fixed initial prompt for this call (the filler-keeping listen)."""
         x = as_samples(samples)
@@ -149,7 +158,7 @@ class WhisperTranscriber:
             beam_size=self.beam_size,
             word_timestamps=True,
             condition_on_previous_text=False,
-            initial_prompt=self.initial_prompt if prompt is None else prompt,
+            initial_prompt=self._prompt() if prompt is None else prompt,
             vad_filter=True,  # Silero VAD: no speech in → no segments out, instead of invented words
             no_speech_threshold=NO_SPEECH_PROB,
             log_prob_threshold=LOW_AVG_LOGPROB,

@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from app.analysis.lexicons import PRINCIPLE_LEXICON
 
 PRINCIPLES: tuple[str, ...] = tuple(PRINCIPLE_LEXICON)  # Amazon's 16, in Amazon's order
-FORMAT = 1
+FORMAT = 2  # 2: a story may carry its written version; files of format 1 are still read
+READS = (1, 2)
 MAX_STORIES = 500
+MAX_WRITTEN = 8000  # characters: a two-minute story is about 2,000
 
 
 class StoryError(ValueError):
@@ -26,6 +28,8 @@ class Story(BaseModel):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=600)] = ""
     principles: Annotated[tuple[str, ...], Field(max_length=len(PRINCIPLES))] = ()
+    # The person's own written STAR version, typed or pasted on the Stories screen ("" when none).
+    written: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_WRITTEN)] = ""
 
     @field_validator("principles")
     @classmethod
@@ -49,9 +53,9 @@ def _problem(e: ValidationError) -> str:
     return f"{where}: {err['msg']}"
 
 
-def make_story(title: str, summary: str = "", principles: tuple[str, ...] = ()) -> Story:
+def make_story(title: str, summary: str = "", principles: tuple[str, ...] = (), written: str = "") -> Story:
     try:
-        return Story(title=title, summary=summary, principles=principles)
+        return Story(title=title, summary=summary, principles=principles, written=written)
     except ValidationError as e:
         raise StoryError(_problem(e)) from None
 
@@ -66,8 +70,10 @@ def parse_file(text: str) -> list[Story]:
         parsed = StoryFile.model_validate(data)
     except ValidationError as e:
         raise StoryError(_problem(e)) from None
-    if parsed.format != FORMAT:
-        raise StoryError(f"format {parsed.format} is not one this version reads ({FORMAT})")
+    if parsed.format not in READS:
+        raise StoryError(
+            f"format {parsed.format} is not one this version reads ({', '.join(map(str, READS))})"
+        )
     return [s.model_copy(update={"id": None}) for s in parsed.stories]
 
 

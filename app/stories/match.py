@@ -1,7 +1,7 @@
 """Which of the person's stories an answer told, by what it means, checked against the words they share.
 
-Each story is known by its title and summary, and by each answer the person linked to it (so it is
-recognised better each time it is told). The answer and each of these are compared as sentence
+Each story is known by its title and summary, its written version where the person wrote one, and by
+each answer the person linked to it (so it is recognised better each time it is told). The answer and each of these are compared as sentence
 meaning (app.analysis.meaning): a telling that calls "the freezer weekend" "when the cold room died"
 is still the same story. A story is suggested only when it is clearly the closest by meaning, or
 closest by a little and also by the words only it uses (TF-IDF); otherwise the app says it is not
@@ -56,7 +56,7 @@ def _by_words(answer: str, known: Sequence[Story], told: Mapping[int, Sequence[s
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
-    docs = [" ".join([s.title, s.title, s.summary, *told.get(int(s.id or 0), [])]) for s in known]
+    docs = [" ".join([s.title, s.title, s.summary, s.written, *told.get(int(s.id or 0), [])]) for s in known]
     vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
     matrix = vectorizer.fit_transform([*docs, answer])
     scores = cosine_similarity(matrix[-1], matrix[:-1])[0]
@@ -89,7 +89,11 @@ def suggest(
     said = _text_vector(model, answer)
     scores = []
     for s in known:
-        texts = [f"{s.title}. {s.summary}", *told.get(int(s.id or 0), [])]
+        texts = [
+            f"{s.title}. {s.summary}",
+            *([s.written] if s.written else []),
+            *told.get(int(s.id or 0), []),
+        ]
         scores.append(max(float(_text_vector(model, t) @ said) for t in texts))
     order = sorted(range(len(known)), key=lambda i: -scores[i])
     best = scores[order[0]]

@@ -27,6 +27,7 @@ from app.practice.follow_up import FollowUpRunner
 from app.practice.result import PracticeResult
 from app.speech.playback import Player
 from ui.common.star_style import tint
+from ui.practice.compared import comparison_html
 from ui.practice.feedback_parts import SidePanel, legend_html, progress_html, summary_html
 from ui.practice.follow_up_panel import FollowUpPanel
 from ui.practice.relabel import SECTION_KEYS, RelabelFilter, focus_sentence
@@ -118,7 +119,10 @@ class FeedbackView(QWidget):
         a = result.analysis
         assert a is not None
         self._show_analysis(a)
-        self.reference.setHtml(self._reference_html(result))
+        if result.rehearsed is not None and result.rehearsed.written:
+            self.reference.setHtml(comparison_html(result.rehearsed.title, result.comparison, self.palette()))
+        else:
+            self.reference.setHtml(self._reference_html(result))
         # A new answer opens at its top: point 1 was out of sight, kept at the last answer's scroll.
         for area in (self.transcript, self.side):
             area.verticalScrollBar().setValue(0)

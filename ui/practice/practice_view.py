@@ -74,6 +74,11 @@ class PracticeView(QWidget):
             (self.back_button, "Back to the questions"),
         ]:
             b.setAccessibleName(self.tr(name))
+        # A written story being rehearsed, shown only when the person chose a prompt card in Settings.
+        self.card = QLabel(wordWrap=True)
+        self.card.setAccessibleName(self.tr("Prompt card: your written story"))
+        self.card.setStyleSheet("QLabel { border: 1px solid palette(mid); padding: 6px; }")
+        self.card.hide()
         self.live = QPlainTextEdit(readOnly=True)
         self.live.setPlaceholderText(self.tr("What you say appears here while you speak."))
         self.live.setAccessibleName(self.tr("Live transcript"))
@@ -95,6 +100,7 @@ class PracticeView(QWidget):
         col.addWidget(self.message)
         col.addLayout(meter)
         col.addLayout(buttons)
+        col.addWidget(self.card)
         col.addWidget(self.live, 1)
 
         self.record.clicked.connect(session.toggle_recording)
@@ -126,6 +132,13 @@ class PracticeView(QWidget):
     def begin(self) -> None:
         q = self.session.question
         self.question.setText(q.question if q else "")
+        story = self.session.rehearsing
+        if story is not None:
+            self.question.setText(
+                self.tr("Rehearsing \u201c{0}\u201d: {1}").format(story.title, q.question if q else "")
+            )
+        self.card.setText(story.written if story is not None else "")
+        self.card.setVisible(bool(story and story.written and self.session.settings.prompt_card))
         self.clock.setText(f"0:00 / {clock(self.session.settings.target_seconds)}")
         self.level.setValue(0)
         self._on_phase(self.session.phase)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -68,6 +69,17 @@ class PracticeSection(QGroupBox):
         self.hard_stop = QCheckBox(self.tr("&Stop recording at the target length"))
         self.keep = QCheckBox(self.tr("&Keep recordings of my answers"))
         self.keep.setToolTip(self.tr("Off: each recording is deleted once its feedback is ready"))
+        self.prompt_card = QCheckBox(self.tr("Show a written story as a &prompt card while rehearsing it"))
+        self.prompt_card.setToolTip(self.tr("Off: it is hidden while you speak, as in the interview"))
+        self.vocabulary = QLineEdit()
+        self.vocabulary.setPlaceholderText(self.tr("e.g. cross-dock, SKU, Priya, XGBoost"))
+        self.vocabulary.setToolTip(
+            self.tr(
+                "Names, products and jargon the transcriber should listen for, with the words of your stories"
+            )
+        )
+        self.vocabulary_label = QLabel(self.tr("Your &words:"))
+        self.vocabulary_label.setBuddy(self.vocabulary)
 
         for spin in (self.think, self.target, self.follow_ups):  # a number needs no full-width field
             spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -77,12 +89,22 @@ class PracticeSection(QGroupBox):
         form.addRow(self.follow_ups_label, self.follow_ups)
         form.addRow("", self.hard_stop)
         form.addRow("", self.keep)
+        form.addRow("", self.prompt_card)
+        form.addRow(self.vocabulary_label, self.vocabulary)
 
     def labels(self) -> list[QLabel]:
-        return [self.think_label, self.target_label, self.follow_ups_label]
+        return [self.think_label, self.target_label, self.follow_ups_label, self.vocabulary_label]
 
     def focus_chain(self) -> list[QWidget]:
-        return [self.think, self.target, self.follow_ups, self.hard_stop, self.keep]
+        return [
+            self.think,
+            self.target,
+            self.follow_ups,
+            self.hard_stop,
+            self.keep,
+            self.prompt_card,
+            self.vocabulary,
+        ]
 
     def set_values(self, s: Settings) -> None:
         self.think.setValue(s.think_seconds)
@@ -90,6 +112,8 @@ class PracticeSection(QGroupBox):
         self.follow_ups.setValue(s.follow_ups)
         self.hard_stop.setChecked(s.hard_stop)
         self.keep.setChecked(s.keep_recordings)
+        self.prompt_card.setChecked(s.prompt_card)
+        self.vocabulary.setText(s.vocabulary)
 
 
 class SettingsDialog(QDialog):
@@ -234,6 +258,8 @@ class SettingsDialog(QDialog):
                 "follow_ups": p.follow_ups.value(),
                 "hard_stop": p.hard_stop.isChecked(),
                 "keep_recordings": p.keep.isChecked(),
+                "prompt_card": p.prompt_card.isChecked(),
+                "vocabulary": p.vocabulary.text().strip(),
             }
         )
 

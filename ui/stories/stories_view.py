@@ -1,6 +1,7 @@
 """The story bank: the person's stories with how often each was told and how it last went, and the
 16 Leadership Principles with the stories that show each (readiness), those with none marked.
-New (Ctrl+N), Edit (Enter), Delete (Del), Import and Export (JSON). Reads and writes on the history
+New (Ctrl+N), Edit (Enter), Rehearse (R: tell it aloud for a question it fits), Delete (Del),
+Import and Export (JSON). Reads and writes on the history
 worker; the screen never waits on the database."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bank.questions import Bank
 from app.core.dates import relative
 from app.history import Store
 from app.history.stories import StoryUse
@@ -54,10 +56,15 @@ def _table(headers: Sequence[str], name: str) -> QTableWidget:
 class StoriesView(QWidget):
     back = Signal()
     changed = Signal()  # the bank changed: the feedback's story choices follow
+    rehearse = Signal(object)  # Story: tell it aloud now
 
-    def __init__(self, history: HistoryWorker, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, history: HistoryWorker, parent: QWidget | None = None, bank: Bank | None = None
+    ) -> None:
         super().__init__(parent)
         self.history = history
+        self.bank = bank
+        self.pace: float | None = None  # the person's own words a minute, from their answers
         self.stories: list[Story] = []
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -71,6 +78,12 @@ class StoriesView(QWidget):
         )
         self.new_button = QPushButton(self.tr("New story (Ctrl+N)"))
         self.edit_button = QPushButton(self.tr("Edit (Enter)"))
+        self.rehearse_button = QPushButton(self.tr("Rehearse (R)"))
+        self.rehearse_button.setToolTip(
+            self.tr(
+                "Tell this story aloud for a question it fits; then see what you left out of what you wrote."
+            )
+        )
         self.delete_button = QPushButton(self.tr("Delete (Del)"))
         self.import_button = QPushButton(self.tr("Import…"))
         self.export_button = QPushButton(self.tr("Export…"))
@@ -79,6 +92,7 @@ class StoriesView(QWidget):
         for b in (
             self.new_button,
             self.edit_button,
+            self.rehearse_button,
             self.delete_button,
             self.import_button,
             self.export_button,
@@ -97,6 +111,7 @@ class StoriesView(QWidget):
 
         self.new_button.clicked.connect(self.new_story)
         self.edit_button.clicked.connect(self.edit_selected)
+        self.rehearse_button.clicked.connect(self.rehearse_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button.clicked.connect(self.import_file)
         self.export_button.clicked.connect(self.export_file)
@@ -105,6 +120,7 @@ class StoriesView(QWidget):
         for keys, slot in [
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_N), self.new_story),
             (QKeySequence(Qt.Key.Key_Delete), self.delete_selected),
+            (QKeySequence(Qt.Key.Key_R), self.rehearse_selected),
             (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left), self.back.emit),
         ]:
             QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -112,10 +128,12 @@ class StoriesView(QWidget):
     # ----------------------------------------------------------------- reading
 
     def refresh(self) -> None:
-        self.history.submit(lambda store: (store.stories(), store.story_uses()), self._fill, self._failed)
+        self.history.submit(
+            lambda store: (store.stories(), store.story_uses(), store.recent_pace()), self._fill, self._failed
+        )
 
-    def _fill(self, out: tuple[list[Story], list[StoryUse]]) -> None:
-        stories, uses = out
+    def _fill(self, out: tuple[list[Story], list[StoryUse], float | None]) -> None:
+        stories, uses, self.pace = out
         self.stories = stories
         now = datetime.now().astimezone()
         self.table.setRowCount(len(stories))
@@ -127,7 +145,9 @@ class StoriesView(QWidget):
                 else "—"
             )
             cells = [
-                s.title + (f"\n{s.summary}" if s.summary else ""),
+                s.title
+                + (f"\n{s.summary}" if s.summary else "")
+                + ("\n" + self.tr("Written: {0} words").format(len(s.written.split())) if s.written else ""),
                 ", ".join(s.principles),
                 str(len(told)),
                 last,
@@ -194,10 +214,16 @@ class StoriesView(QWidget):
             self._edit(story)
 
     def _edit(self, story: Story | None) -> None:
-        dialog = StoryDialog(story, self)
+        dialog = StoryDialog(story, self, bank=self.bank, wpm=self.pace)
         if dialog.exec() and dialog.result_story is not None:
             edited = dialog.result_story
             self._write(lambda store: store.save_story(edited))
+
+    @Slot()
+    def rehearse_selected(self) -> None:
+        story = self.selected()
+        if story is not None:
+            self.rehearse.emit(story)
 
     @Slot()
     def delete_selected(self) -> None:

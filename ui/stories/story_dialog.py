@@ -1,4 +1,5 @@
-"""Adding or editing one story: a title, a one-line summary, the principles it shows."""
+"""Adding or editing one story: a title, a one-line summary, the principles it shows, and its written
+STAR version, coloured by section as it is typed (ui.stories.written_editor)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analysis.timing import DEFAULT_TARGET_S
+from app.bank.questions import Bank
 from app.stories.bank import PRINCIPLES, Story, StoryError, make_story
+from app.stories.written import DEFAULT_WPM
+from ui.stories.written_editor import WrittenEditor
 
 
 class StoryDialog(QDialog):
-    def __init__(self, story: Story | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        story: Story | None = None,
+        parent: QWidget | None = None,
+        bank: Bank | None = None,
+        wpm: float | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit story") if story else self.tr("New story"))
         self.story_id = story.id if story else None
@@ -35,6 +46,9 @@ class StoryDialog(QDialog):
             box.setChecked(bool(story and p in story.principles))
             self.boxes[p] = box
             grid.addWidget(box, i // 2, i % 2)
+        self.written = WrittenEditor(
+            story.written if story else "", bank, wpm or DEFAULT_WPM, DEFAULT_TARGET_S
+        )
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
@@ -48,11 +62,16 @@ class StoryDialog(QDialog):
         form.addRow(self.tr("S&ummary:"), self.summary)
         col = QVBoxLayout(self)
         col.addLayout(form)
+        written_label = QLabel(self.tr("&Written version (optional), coloured as you type:"))
+        written_label.setBuddy(self.written.edit)
+        col.addWidget(written_label)
+        col.addWidget(self.written, 1)
         col.addWidget(QLabel(self.tr("Leadership Principles it shows:")))
         col.addLayout(grid)
         col.addWidget(self.error)
         col.addWidget(buttons)
         self.result_story: Story | None = None
+        self.resize(820, 760)
 
     def accept(self) -> None:
         try:
@@ -60,6 +79,7 @@ class StoryDialog(QDialog):
                 self.title.text(),
                 self.summary.toPlainText(),
                 tuple(p for p, box in self.boxes.items() if box.isChecked()),
+                self.written.text(),
             )
         except StoryError as e:
             self.error.setText(self.tr("This story cannot be saved: {0}").format(e))
