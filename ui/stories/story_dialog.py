@@ -39,6 +39,7 @@ class StoryDialog(QDialog):
         self.summary = QPlainTextEdit(story.summary if story else "")
         self.summary.setPlaceholderText(self.tr("One line: what happened, what you did, what came of it"))
         self.summary.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
+        self.summary.setTabChangesFocus(True)  # Tab moves on, as in a form (it typed a tab character)
         self.boxes: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for i, p in enumerate(PRINCIPLES):

@@ -75,6 +75,7 @@ class WrittenEditor(QWidget):
             )
         )
         self.edit.setAccessibleName(self.tr("Written version"))
+        self.edit.setTabChangesFocus(True)
         self.timing = QLabel(wordWrap=True)
         self.points = QLabel(wordWrap=True)
         self.points.setAccessibleName(self.tr("What the app would say about it"))
