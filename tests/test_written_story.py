@@ -130,3 +130,35 @@ def test_a_story_written_in_its_dialog_is_coloured_as_it_is_typed(
     dialog.grab().save(str(screenshot_dir / "written-story.png"))
     dialog.accept()
     assert dialog.result_story is not None and dialog.result_story.written == WRITTEN
+
+
+def test_a_new_story_is_selected_and_r_rehearses_it_for_a_question_it_fits(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtCore import Qt, QTimer
+
+    window.stories_action.trigger()
+    view = window.stories_view
+    qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=10_000)
+
+    def fill() -> None:
+        dialog = next(w for w in window.findChildren(StoryDialog) if w.isVisible())
+        dialog.title.setText("Queue at the clinic")
+        dialog.boxes["Dive Deep"].setChecked(True)
+        dialog.written.edit.setPlainText(WRITTEN)
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    view.new_story()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: view.selected() is not None and view.selected().title == "Queue at the clinic")
+    assert window.services is not None
+    qtbot.keyClick(view.table, Qt.Key.Key_R)
+    rehearsing = window.services.practice.rehearsing
+    assert (
+        rehearsing is not None and rehearsing.title == "Queue at the clinic" and rehearsing.written == WRITTEN
+    )
+    assert window.pages.currentWidget() is window.practice_view
+    assert window.services.practice.question is not None and window.services.practice.question.id == "q05"
+    assert "Rehearsing" in window.practice_view.question.text() and not window.practice_view.card.isVisible()
+    window.services.practice.abandon()

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -65,6 +65,7 @@ class StoriesView(QWidget):
         self.history = history
         self.bank = bank
         self.pace: float | None = None  # the person's own words a minute, from their answers
+        self._select_id: int | None = None
         self.stories: list[Story] = []
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -117,13 +118,26 @@ class StoriesView(QWidget):
         self.export_button.clicked.connect(self.export_file)
         self.back_button.clicked.connect(self.back)
         self.table.itemActivated.connect(lambda _item: self.edit_selected())
+        # R on the list rehearses: a shortcut never sees it there (the list takes letters for its search).
+        self.table.installEventFilter(self)
         for keys, slot in [
             (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_N), self.new_story),
             (QKeySequence(Qt.Key.Key_Delete), self.delete_selected),
-            (QKeySequence(Qt.Key.Key_R), self.rehearse_selected),
             (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left), self.back.emit),
         ]:
             QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_R
+            and not event.modifiers()
+        ):
+            self.rehearse_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     # ----------------------------------------------------------------- reading
 
@@ -157,6 +171,10 @@ class StoriesView(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, s.id)
                 self.table.setItem(row, c, item)
         self.table.resizeRowsToContents()
+        wanted = next((r for r, s in enumerate(stories) if s.id == self._select_id), None)
+        self._select_id = None
+        if wanted is not None or (self.table.currentRow() < 0 and stories):
+            self.table.selectRow(wanted or 0)
         self._fill_principles(readiness(stories, uses))
         missing = uncovered(stories)
         self.heading.setText(
@@ -197,7 +215,9 @@ class StoriesView(QWidget):
         return self.stories[rows[0].row()] if rows and rows[0].row() < len(self.stories) else None
 
     def _write(self, job: Callable[[Store], Any]) -> None:
-        def done(_: object) -> None:
+        def done(out: object) -> None:
+            if isinstance(out, int):  # a story saved: it is the one selected, ready to rehearse (R)
+                self._select_id = out
             self.refresh()
             self.changed.emit()
 
@@ -215,7 +235,9 @@ class StoriesView(QWidget):
 
     def _edit(self, story: Story | None) -> None:
         dialog = StoryDialog(story, self, bank=self.bank, wpm=self.pace)
-        if dialog.exec() and dialog.result_story is not None:
+        saved = dialog.exec()
+        self.table.setFocus()
+        if saved and dialog.result_story is not None:
             edited = dialog.result_story
             self._write(lambda store: store.save_story(edited))
 
