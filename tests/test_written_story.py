@@ -61,7 +61,8 @@ def test_a_telling_is_told_what_it_left_out_of_the_written_version(bank: Bank) -
     assert "checked the counts" not in left_out  # said in other words
     assert any("50 percent" in u.text for u in comparison.numbers_left_out)  # the outcome without its number
     assert set(comparison.seconds) >= {"situation", "action", "result"}
-    assert numbers_in("three thousand pounds, 40%, cut by half") == {3000.0, 40.0, 0.5}
+    assert numbers_in("three thousand pounds, 40%, cut by half") >= {3000.0, 40.0, 0.5}
+    assert numbers_in("fell by half") & numbers_in("fell by 50 percent")  # the same number
 
 
 def test_the_written_version_is_saved_exported_and_imported_with_the_story(star_home: Path) -> None:
@@ -154,11 +155,11 @@ def test_a_new_story_is_selected_and_r_rehearses_it_for_a_question_it_fits(
     qtbot.waitUntil(lambda: view.selected() is not None and view.selected().title == "Queue at the clinic")
     assert window.services is not None
     qtbot.keyClick(view.table, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.practice_view, timeout=20_000)
     rehearsing = window.services.practice.rehearsing
     assert (
         rehearsing is not None and rehearsing.title == "Queue at the clinic" and rehearsing.written == WRITTEN
     )
-    assert window.pages.currentWidget() is window.practice_view
     assert window.services.practice.question is not None and window.services.practice.question.id == "q05"
     assert "Rehearsing" in window.practice_view.question.text() and not window.practice_view.card.isVisible()
     window.services.practice.abandon()

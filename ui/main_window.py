@@ -211,10 +211,18 @@ class MainWindow(QMainWindow):
     def rehearse(self, story: Story) -> None:
         """Tell a story aloud for a question that asks for what it shows; the feedback then compares
         the telling with what was written."""
+        from app.core.jobs import run_task
         from app.stories.rehearse import question_for
 
         if self.services is not None:
-            self.practise(question_for(story, self.bank, self.practised).id, story)
+            bank, practised = self.bank, dict(self.practised)
+            run_task(
+                lambda: question_for(story, bank, practised),
+                lambda q: self.practise(q.id, story),
+                lambda message: self.show_banner(
+                    self.tr("The story cannot be rehearsed: {0}").format(message)
+                ),
+            )
 
     def practise(self, qid: str, rehearsing: Story | None = None) -> None:
         if self.services is None or self.practice_view is None:

@@ -32,21 +32,29 @@ SAID_AT_LEAST = 0.45  # a written unit counts as said when a spoken clause comes
 # left out; at 0.5: 0.909 and 0.146)
 ADDED_BELOW = 0.45  # a spoken clause no written unit comes this close to was added
 MIN_UNIT_WORDS = 3
+_LEADING_JOIN = re.compile(r"^(?:and|so|but|then|because)\s+", re.IGNORECASE)
 
 # Fractions and multiples text2num leaves as words ("cut it by half", "a third").
 _FRACTIONS = {"half": 0.5, "halved": 0.5, "third": 1 / 3, "quarter": 0.25, "double": 2.0, "doubled": 2.0}
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_DIGITS = re.compile(r"(\d+(?:[.,]\d+)*)\s*(%|percent|per cent)?", re.IGNORECASE)
 _FRACTION = re.compile(r"\b(?:" + "|".join(_FRACTIONS) + r")\b", re.IGNORECASE)
 
 
 def numbers_in(text: str) -> set[float]:
     """The numbers a text says, as values: "forty", "40" and "40%" are the same number, and so are
-    "three thousand" and "3,000" (text2num turns number words into digits)."""
+    "three thousand" and "3,000" (text2num turns number words into digits), and "half" and "50%"."""
     from text_to_num import alpha2digit
 
     digits = alpha2digit(text, "en")
-    out = {round(float(m.group(0).replace(",", "")), 3) for m in _DIGITS.finditer(digits)}
-    out |= {round(_FRACTIONS[m.group(0).lower()], 3) for m in _FRACTION.finditer(text)}
+    out: set[float] = set()
+    for m in _DIGITS.finditer(digits):
+        value = float(m.group(1).replace(",", ""))
+        out.add(round(value, 3))
+        if m.group(2):  # "50 percent" is also "half"
+            out.add(round(value / 100, 3))
+    for m in _FRACTION.finditer(text):
+        value = _FRACTIONS[m.group(0).lower()]
+        out |= {round(value, 3), round(value * 100, 3)}  # "half" is also "50 percent"
     return out
 
 
@@ -75,6 +83,7 @@ def units_of(written: Analysis) -> list[Unit]:
         if s.section == "other":
             continue
         for part in clauses([s.text]):
+            part = _LEADING_JOIN.sub("", part)
             if len(part.split()) >= MIN_UNIT_WORDS:
                 out.append(Unit(part, s.section, bool(numbers_in(part))))
     return out
