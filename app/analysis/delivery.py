@@ -121,6 +121,11 @@ class Delivery:
     principles: Mapping[str, tuple[Evidence, ...]]  # only principles with evidence, in Amazon's order
     hedges: tuple[Evidence, ...]
     notes: tuple[str, ...] = field(default=())
+    # Pace of the first and the last third of the words (timed answers of DRIFT_MIN_S or more): speeding
+    # up under pressure is heard before anything is said about it. The last third starts at `drift_at`.
+    first_third_wpm: float | None = None
+    last_third_wpm: float | None = None
+    drift_at: float | None = None
 
     @property
     def rates_estimated(self) -> bool:
@@ -190,6 +195,7 @@ class Delivery:
             "lessons": [e.to_json() for e in self.lessons],
             "principles": {k: [e.to_json() for e in v] for k, v in self.principles.items()},
             "hedges": {"count": self.hedge_count, "items": [h.to_json() for h in self.hedges]},
+            "pace_thirds": {"first_wpm": r(self.first_third_wpm, 1), "last_wpm": r(self.last_third_wpm, 1)},
             "notes": list(self.notes),
         }
 
@@ -273,6 +279,7 @@ def measure_delivery(
             "the filler count is a lower bound."
         )
 
+    first_wpm, last_wpm, drift_at = _thirds(t) if timed and speaking >= DRIFT_MIN_S else (None, None, None)
     return Delivery(
         timed=timed,
         engine=engine,
@@ -294,4 +301,22 @@ def measure_delivery(
         principles=principles,
         hedges=tuple(cues.get("hedge", [])),
         notes=tuple(notes),
+        first_third_wpm=first_wpm,
+        last_third_wpm=last_wpm,
+        drift_at=drift_at,
     )
+
+
+DRIFT_MIN_S = 30.0  # shorter answers have too few words a third to compare
+
+
+def _thirds(t: SpokenText) -> tuple[float | None, float | None, float | None]:
+    """Words a minute over the first and the last third of the words, each from its first word's start
+    to its last word's end, and where the last third starts."""
+    n = len(t)
+    k = n // 3
+    if k < 10:
+        return None, None, None
+    first = per_minute(k, t.ends[k - 1] - t.starts[0])
+    last = per_minute(k, t.ends[n - 1] - t.starts[n - k])
+    return first, last, t.starts[n - k]
