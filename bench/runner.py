@@ -19,6 +19,7 @@ from bench.history import bench_history
 from bench.jargon import bench_jargon
 from bench.labeller import bench_labeller
 from bench.practice_aids import bench_practice_aids
+from bench.sound import bench_sound
 from bench.speech import bench_live, bench_playback, bench_transcribe, bench_tts
 from bench.startup import bench_cold_start
 
@@ -36,6 +37,7 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "practice_aids": bench_practice_aids,
     "compare_written": bench_compare_written,
     "jargon": bench_jargon,
+    "sound": bench_sound,
 }
 
 

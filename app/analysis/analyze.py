@@ -16,6 +16,7 @@ from app.analysis.labeller_files import default_labeller
 from app.analysis.one_event import tells_no_event
 from app.analysis.sections import SectionFinding, judge, missing_of, unclear_of, with_lesson
 from app.analysis.sentences import split_at
+from app.analysis.sound import Sound
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import DEFAULT_TARGET_S, Timing, measure_timing
 from app.analysis.topic import off_topic
@@ -42,6 +43,7 @@ class Analysis:
     cut_off: bool = False  # the hard stop ended the recording at the target length
     # "um"/"uh" from a second listen that keeps them (app/speech/fillers.py), once it has run
     hesitations: tuple[Word, ...] | None = None
+    sound: Sound | None = None  # how it sounded (app.analysis.sound), measured beside that listen
 
     @property
     def missing(self) -> tuple[Label, ...]:
@@ -169,12 +171,16 @@ def relabel(analysis: Analysis, sentence: int, section: Label, question: Questio
         model,
         analysis.cut_off,
         analysis.hesitations,
+        analysis.sound,
     )
 
 
-def with_hesitations(analysis: Analysis, words: Sequence[Word], question: Question | None) -> Analysis:
-    """The same answer, its fillers counted from the second listen: labels, corrections and states
-    stay; the filler figures, the points and the timeline's marks follow."""
+def with_hesitations(
+    analysis: Analysis, words: Sequence[Word] | None, question: Question | None, sound: Sound | None = None
+) -> Analysis:
+    """The same answer, its fillers counted from the second listen (None: no second listen) and how it
+    sounded: labels, corrections and states stay; the filler figures, the points and the timeline's
+    marks follow."""
     return _measure(
         list(analysis.sentences),
         analysis.findings,
@@ -184,7 +190,8 @@ def with_hesitations(analysis: Analysis, words: Sequence[Word], question: Questi
         analysis.corrections,
         analysis.model_sections,
         analysis.cut_off,
-        tuple(words),
+        tuple(words) if words is not None else analysis.hesitations,
+        sound or analysis.sound,
     )
 
 
@@ -200,6 +207,7 @@ def every_rule(analysis: Analysis) -> set[str]:
         analysis.delivery,
         analysis.cut_off,
         limit=None,
+        sound=analysis.sound,
     )
     return {p.rule for p in points} | {p.rule for p in analysis.points}
 
@@ -214,6 +222,7 @@ def _measure(
     model_sections: tuple[Label, ...],
     cut_off: bool = False,
     hesitations: tuple[Word, ...] | None = None,
+    sound: Sound | None = None,
 ) -> Analysis:
     delivery = measure_delivery(labelled, engine=engine, hesitations=hesitations)
     # A lesson the delivery measures found means the reflection is at worst unclear, never missing.
@@ -232,6 +241,7 @@ def _measure(
         cut_off,
         off_topic=missed.name if missed else None,
         no_event=no_event,
+        sound=sound,
     )
     return Analysis(
         sentences=tuple(labelled),
@@ -246,6 +256,7 @@ def _measure(
         model_sections=model_sections,
         cut_off=cut_off,
         hesitations=hesitations,
+        sound=sound,
     )
 
 

@@ -8,13 +8,14 @@ comfortable, under 110 slow, over 175 fast; fillers over ~4 % of words are a pro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from app.analysis.delivery import Delivery
 from app.analysis.heard import heard_clearly, unsure_in
 from app.analysis.sections import SectionFinding
+from app.analysis.sound import FADE_DB, QUIETER_DB, Sound
 from app.analysis.timing import ACTION_GUIDE_MIN, SETUP_GUIDE_MAX, Timing, clock
 from app.analysis.types import STAR, Sentence
 
@@ -33,6 +34,9 @@ TOPIC = {  # rules about the same thing: only the first (most important) is said
     "fast": "pace",
     "slow": "pace",
     "speeding_up": "pace_drift",  # its own topic: fast overall and speeding up are two things to hear
+    "monotone": "voice",
+    "fading": "voice",
+    "quieter": "voice",
 }
 # Pace, words a minute: one source for the praise and the advice (174 was "comfortable" while 177
 # was told "slow down to 130-160"). Comfortable 130-160 (notes/FINDINGS.md); only clear outliers get
@@ -80,6 +84,9 @@ PRIORITY = {
     "long_pauses": 61,
     "fast": 62,
     "speeding_up": 63,
+    "monotone": 64,
+    "fading": 65,
+    "quieter": 66,
     "slow": 62,
     "hedging": 70,
 }
@@ -126,6 +133,7 @@ def feedback(
     limit: int | None = MAX_POINTS,
     off_topic: str | None = None,
     no_event: bool = False,
+    sound: Sound | None = None,
 ) -> tuple[list[Point], list[str]]:
     """(points to work on, in order of importance, one per topic, at most `limit`; things that went
     well). `limit=None` gives every topic: what a retry fixed is judged on all of them. `off_topic`:
@@ -365,6 +373,7 @@ def feedback(
                 quote=h.text,
             )
         )
+    points += _sound_points(sound, rel) if sound is not None else []
     if all(f.state == "present" for f in findings):
         good.insert(0, "All of Situation, Task, Action, Result and a reflection were there.")
     elif all(state[s].state == "present" for s in STAR[:4] if s in state):
@@ -380,3 +389,36 @@ def feedback(
             said.add(topic)
             kept.append(point)
     return kept[:limit], good
+
+
+def _sound_points(sound: Sound, rel: Callable[[float], float]) -> list[Point]:
+    """How it sounded (app.analysis.sound): measured from the recording after Stop."""
+    out: list[Point] = []
+    if sound.monotone:
+        a, b = sound.monotone[0]
+        out.append(
+            Point(
+                "monotone",
+                f"Your voice stayed on one note from {clock(rel(a))} to {clock(rel(b))}. Let it rise and fall: "
+                "lift the words that matter, such as the result and its number.",
+                at=rel(a),
+            )
+        )
+    if sound.fade_db is not None and sound.fade_db >= FADE_DB:
+        out.append(
+            Point(
+                "fading",
+                f"Your voice fades at the ends of sentences (about {sound.fade_db:.0f} dB quieter). Keep the "
+                "last words as strong as the first: they often carry the result.",
+            )
+        )
+    if sound.quieter_db is not None and sound.quieter_db >= QUIETER_DB:
+        out.append(
+            Point(
+                "quieter",
+                f"The answer got quieter as it went on ({sound.quieter_db:.0f} dB from the first third to the "
+                "last). Keep your voice up to the end.",
+                at=rel(sound.quieter_at) if sound.quieter_at is not None else None,
+            )
+        )
+    return out

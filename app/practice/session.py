@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, with_hesitations
+from app.analysis.sound import measure_sound
 from app.bank.questions import Bank, Question
 from app.core.jobs import run_task
 from app.core.settings import Settings
@@ -367,9 +368,14 @@ class PracticeSession(QObject):
 
         def work() -> PracticeResult | None:
             words = listen_for_fillers(engine, samples)
-            if words is None:
+            try:  # how it sounded: pitch and loudness from the same samples (a few seconds)
+                sound = measure_sound(samples, first.analysis.sentences)
+            except Exception as e:  # a measure that fails leaves the feedback as it was
+                log.warning("how it sounded was not measured: %s", e)
+                sound = None
+            if words is None and sound is None:
                 return None
-            return replace(first, analysis=with_hesitations(first.analysis, words, first.question))
+            return replace(first, analysis=with_hesitations(first.analysis, words, first.question, sound))
 
         def done(out: object) -> None:
             if out is not None and not self._closed:

@@ -34,7 +34,9 @@ AT_LEAST_HARD = frozenset({"order", "no_event", "off_topic"})
 # How it was said: points to practise, not a weak story. Length and balance make it Good at best;
 # one of the rest (pace, fillers, pauses, hedges) still leaves it Easy.
 SHAPE = frozenset({"too_short", "too_long", "long_setup", "short_action"})
-DELIVERY = SHAPE | frozenset({"fast", "slow", "speeding_up", "fillers", "long_pauses", "hedging"})
+DELIVERY = SHAPE | frozenset(
+    {"fast", "slow", "speeding_up", "fillers", "long_pauses", "hedging", "monotone", "fading", "quieter"}
+)
 STORY = tuple(s for s in STAR if s != "reflection")  # the four a story cannot do without
 EASY_DELIVERY_AT_MOST = 1
 
