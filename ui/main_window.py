@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.stories_view = StoriesView(services.history, bank=self.bank)
         self.pages.addWidget(self.stories_view)
         self.stories_view.back.connect(self.show_questions)
-        self.stories_view.rehearse.connect(self.rehearse)
+        self.stories_view.rehearse.connect(lambda story, qid: self.practise(qid, story))
         self.stories_view.changed.connect(services.listen_for_own_words)
         services.listen_for_own_words()
         self.stories_action.setEnabled(True)
@@ -207,22 +207,6 @@ class MainWindow(QMainWindow):
         else:
             self.banner.label.setText(self.banner.label.text() + "\n" + text)
         self.banner.show()
-
-    def rehearse(self, story: Story) -> None:
-        """Tell a story aloud for a question that asks for what it shows; the feedback then compares
-        the telling with what was written."""
-        from app.core.jobs import run_task
-        from app.stories.rehearse import question_for
-
-        if self.services is not None:
-            bank, practised = self.bank, dict(self.practised)
-            run_task(
-                lambda: question_for(story, bank, practised),
-                lambda q: self.practise(q.id, story),
-                lambda message: self.show_banner(
-                    self.tr("The story cannot be rehearsed: {0}").format(message)
-                ),
-            )
 
     def practise(self, qid: str, rehearsing: Story | None = None) -> None:
         if self.services is None or self.practice_view is None:

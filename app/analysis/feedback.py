@@ -8,14 +8,13 @@ comfortable, under 110 slow, over 175 fast; fillers over ~4 % of words are a pro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 from app.analysis.delivery import Delivery
 from app.analysis.heard import heard_clearly, unsure_in
+from app.analysis.point import Point as Point
 from app.analysis.sections import SectionFinding
-from app.analysis.sound import FADE_DB, QUIETER_DB, Sound
+from app.analysis.sound import Sound, sound_points
 from app.analysis.timing import ACTION_GUIDE_MIN, SETUP_GUIDE_MAX, Timing, clock
 from app.analysis.types import STAR, Sentence
 
@@ -90,22 +89,6 @@ PRIORITY = {
     "slow": 62,
     "hedging": 70,
 }
-
-
-@dataclass(frozen=True)
-class Point:
-    rule: str
-    message: str  # what happened and what to do instead
-    at: float | None = None  # seconds into the answer, where the evidence is
-    quote: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "message": self.message,
-            "at": None if self.at is None else round(self.at, 2),
-            "quote": self.quote,
-        }
 
 
 def _quote(text: str, limit: int = 90) -> str:
@@ -373,7 +356,7 @@ def feedback(
                 quote=h.text,
             )
         )
-    points += _sound_points(sound, rel) if sound is not None else []
+    points += sound_points(sound, rel) if sound is not None else []
     if all(f.state == "present" for f in findings):
         good.insert(0, "All of Situation, Task, Action, Result and a reflection were there.")
     elif all(state[s].state == "present" for s in STAR[:4] if s in state):
@@ -389,36 +372,3 @@ def feedback(
             said.add(topic)
             kept.append(point)
     return kept[:limit], good
-
-
-def _sound_points(sound: Sound, rel: Callable[[float], float]) -> list[Point]:
-    """How it sounded (app.analysis.sound): measured from the recording after Stop."""
-    out: list[Point] = []
-    if sound.monotone:
-        a, b = sound.monotone[0]
-        out.append(
-            Point(
-                "monotone",
-                f"Your voice stayed on one note from {clock(rel(a))} to {clock(rel(b))}. Let it rise and fall: "
-                "lift the words that matter, such as the result and its number.",
-                at=rel(a),
-            )
-        )
-    if sound.fade_db is not None and sound.fade_db >= FADE_DB:
-        out.append(
-            Point(
-                "fading",
-                f"Your voice fades at the ends of sentences (about {sound.fade_db:.0f} dB quieter). Keep the "
-                "last words as strong as the first: they often carry the result.",
-            )
-        )
-    if sound.quieter_db is not None and sound.quieter_db >= QUIETER_DB:
-        out.append(
-            Point(
-                "quieter",
-                f"The answer got quieter as it went on ({sound.quieter_db:.0f} dB from the first third to the "
-                "last). Keep your voice up to the end.",
-                at=rel(sound.quieter_at) if sound.quieter_at is not None else None,
-            )
-        )
-    return out

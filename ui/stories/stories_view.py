@@ -36,6 +36,7 @@ from app.history.worker import HistoryWorker
 from app.schedule.grades import GRADE_NAMES
 from app.stories.bank import Story, parse_file, to_file
 from app.stories.coverage import Readiness, readiness, uncovered
+from app.stories.rehearse import question_for
 from ui.common.star_style import SHORT_COLOR
 from ui.stories.story_dialog import StoryDialog
 
@@ -56,7 +57,7 @@ def _table(headers: Sequence[str], name: str) -> QTableWidget:
 class StoriesView(QWidget):
     back = Signal()
     changed = Signal()  # the bank changed: the feedback's story choices follow
-    rehearse = Signal(object)  # Story: tell it aloud now
+    rehearse = Signal(object, str)  # Story, question id: tell it aloud now, for that question
 
     def __init__(
         self, history: HistoryWorker, parent: QWidget | None = None, bank: Bank | None = None
@@ -243,9 +244,17 @@ class StoriesView(QWidget):
 
     @Slot()
     def rehearse_selected(self) -> None:
-        story = self.selected()
-        if story is not None:
-            self.rehearse.emit(story)
+        """For a question that asks for what the story shows (app.stories.rehearse), chosen on the
+        history worker: it reads how often each question was practised, and runs the meaning model."""
+        story, bank = self.selected(), self.bank
+        if story is None or bank is None:
+            return
+
+        def choose(store: Store) -> str:
+            practised = {qid: st.attempts for qid, st in store.question_stats().items()}
+            return question_for(story, bank, practised).id
+
+        self.history.submit(choose, lambda qid: self.rehearse.emit(story, qid), self._failed)
 
     @Slot()
     def delete_selected(self) -> None:
