@@ -12,14 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from app.analysis.clauses import clauses
 from app.analysis.heard import heard_clearly, unsure_in
 from app.analysis.types import Sentence
-
-if TYPE_CHECKING:
-    from app.followups.rules import Ask
+from app.followups.asks import Ask
 
 MIN_WORDS, MAX_WORDS = 4, 16
 # Said first in a clause but not part of what it says.

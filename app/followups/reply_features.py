@@ -19,7 +19,7 @@ import numpy.typing as npt
 from app.analysis.meaning import mean_vector
 from app.analysis.sections import Labeller
 from app.analysis.types import Label
-from app.followups.rules import ASK_KINDS, Ask
+from app.followups.asks import ASK_KINDS, Ask
 from app.followups.words import has_number, i_share, word_evidence
 
 F32 = npt.NDArray[np.float32]

@@ -11,30 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from app.analysis.analyze import Analysis, every_rule
 from app.bank.questions import Question
+from app.followups.asks import ASK_KINDS as ASK_KINDS
+from app.followups.asks import ASKS as ASKS
+from app.followups.asks import Ask as Ask
 from app.followups.dig import DIGS, key_clause
-
-Ask = Literal[
-    "task", "own_part", "outcome", "number", "lesson", "customer", "data", "evidence", "learning", "reason"
-]
-
-# What each kind of reply must give, said to the person beside the verdict.
-ASKS: dict[Ask, str] = {
-    "task": "what you were responsible for",
-    "own_part": "what you did yourself, with \u201cI\u201d",
-    "outcome": "how it turned out",
-    "number": "a number: time, money, a percentage, people",
-    "lesson": "what you learned or would do differently",
-    "customer": "who the customer was and what they needed",
-    "data": "the data or figures you looked at",
-    "evidence": "how you checked or knew",
-    "learning": "what you learned and how",
-    "reason": "why you chose it over the alternatives",
-}
-ASK_KINDS: tuple[Ask, ...] = tuple(ASKS)
 
 
 @dataclass(frozen=True)
