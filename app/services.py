@@ -207,6 +207,20 @@ class Services:
         self.practice.load_model()
         bank = self.practice.bank
 
+        def meaning_ready(_model: object) -> None:
+            why = meaning_unavailable()
+            if why and on_notice is not None:
+                on_notice(
+                    f"The meaning model could not be loaded ({why}), so follow-up replies, story "
+                    "suggestions and the off-topic check go by words alone. Reinstall STAR Coach to restore it."
+                )
+
+        def load_meaning() -> object:
+            if shared_meaning() is not None:  # the judgments by meaning; practice does not wait for them
+                topic_model()
+                reply_model()
+            return None
+
         def labeller_ready(_labeller: object) -> None:
             why = fallback_reason()
             if why and on_notice is not None:
@@ -214,22 +228,10 @@ class Services:
                     f"The STAR model could not be loaded ({why}), so answers are labelled by the simpler "
                     "fallback, which is less sure on spoken answers. Reinstall STAR Coach to restore it."
                 )
-            meaning_why = meaning_unavailable()
-            if meaning_why and on_notice is not None:
-                on_notice(
-                    f"The meaning model could not be loaded ({meaning_why}), so follow-up replies, story "
-                    "suggestions and the off-topic check go by words alone. Reinstall STAR Coach to restore it."
-                )
             done("labeller")
+            run_task(load_meaning, meaning_ready, self.practice.error.emit)
 
-        def load_models() -> object:
-            labeller = default_labeller(bank)
-            if shared_meaning() is not None:  # the judgments by meaning, loaded beside the labeller
-                topic_model()
-                reply_model()
-            return labeller
-
-        run_task(load_models, labeller_ready, self.practice.error.emit)
+        run_task(lambda: default_labeller(bank), labeller_ready, self.practice.error.emit)
         self.practice.partial.connect(_encode_while_speaking)
 
     def check_voice(self, on_notice: Callable[[str], None] | None) -> None:
