@@ -91,7 +91,7 @@ class WhisperTranscriber:
         # The person's own words (app.speech.vocabulary), set by the app as their stories change. Given as
         # the prompt, not as faster-whisper's hotwords: on jargon clips both raised the terms heard right
         # from 0.78 to 0.94-0.97, but hotwords raised the word error on the human clips of ../shared/audio
-        # from 0.042 to 0.069-0.075, the prompt to 0.042-0.047 (tests/data/audio/jargon, `bench --only jargon`).
+        # from 0.042 to 0.069-0.075 (one job's 6 words), the prompt to 0.042-0.047 (`bench --only jargon`).
         self.own_words: str | None = None
         self.cpu_threads = cpu_threads or os.cpu_count() or 1
         self._allow_download = allow_download
