@@ -82,6 +82,18 @@ def prototypes(train: Sequence[Item]) -> tuple[dict[str, np.ndarray], dict[str, 
     return stacked, base
 
 
+def training_features(
+    train: Sequence[Item], protos: dict[str, np.ndarray], base: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each answer's features; an on-topic one against prototypes made without its own sentences."""
+    x, y = [], []
+    for it in train:
+        p, b = prototypes([o for o in train if o is not it]) if not it.off else (protos, base)
+        x.append(topic_features(it.concept, it.vectors, it.text, p, b))
+        y.append(int(it.off))
+    return np.array(x), np.array(y)
+
+
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
 
@@ -100,13 +112,7 @@ def main() -> None:
     for held in sources:
         train = [it for it in every if it.source != held]
         protos, base = prototypes(train)
-        # Training features: each answer against prototypes without its own sentences.
-        x, y = [], []
-        for it in train:
-            p, b = prototypes([o for o in train if o is not it]) if not it.off else (protos, base)
-            x.append(topic_features(it.concept, it.vectors, it.text, p, b))
-            y.append(int(it.off))
-        m = fit(np.array(x), np.array(y))
+        m = fit(*training_features(train, protos, base))
         check = TopicModel(protos, base, *m, threshold=0.5)
         for i, it in enumerate(every):
             if it.source == held:
@@ -131,12 +137,7 @@ def main() -> None:
     if args.no_write:
         return
     protos, base = prototypes(every)
-    x, y = [], []
-    for it in every:
-        pr, b = prototypes([o for o in every if o is not it]) if not it.off else (protos, base)
-        x.append(topic_features(it.concept, it.vectors, it.text, pr, b))
-        y.append(int(it.off))
-    mean, scale, coef, intercept = fit(np.array(x), np.array(y))
+    mean, scale, coef, intercept = fit(*training_features(every, protos, base))
     arrays = {f"protos_{i}": protos[c.name].astype(np.float16) for i, c in enumerate(CONCEPTS)}
     arrays.update(
         base=np.array([base[c.name] for c in CONCEPTS]), mean=mean, scale=scale, coef=coef,
