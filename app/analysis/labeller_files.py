@@ -28,7 +28,7 @@ def model_key(stories: Sequence[Story], costs: DecoderCosts) -> str:
     from app.analysis import decode, encoder, grammar, star, star_arrays
     from app.analysis import stories as stories_module
 
-    digest = hashlib.sha256(f"{costs}|{encoder.WEIGHTS_SHA256}".encode())
+    digest = hashlib.sha256(f"{costs}|{encoder.model_version()}".encode())
     modules = (star, stories_module, decode, encoder, grammar, star_arrays)
     for module_file in (m.__file__ for m in modules if m.__file__):
         digest.update(Path(module_file).read_bytes())

@@ -159,8 +159,8 @@ class BankError(Exception):
 
 
 def builtin_bank_path() -> Path:
-    """`app/resources/questions.json`, inside the package (a checkout, an editable install or a wheel)."""
-    return paths.resource("questions.json")
+    """`resources/questions.json` in a checkout or an editable install; inside the wheel when installed."""
+    return paths.bank_file()
 
 
 def load_bank(path: Path) -> Bank:

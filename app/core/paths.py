@@ -17,6 +17,14 @@ def resource(*parts: str) -> Path:
     return RESOURCES.joinpath(*parts)
 
 
+def bank_file() -> Path:
+    """The built-in question bank. The design card keeps it at the top of a checkout,
+    `resources/questions.json`; a wheel carries it as `app/bank_data/questions.json` (pyproject.toml
+    maps the folder there), so an installed app finds it beside its code."""
+    installed = RESOURCES.parent / "bank_data" / "questions.json"
+    return installed if installed.exists() else RESOURCES.parent.parent / "resources" / "questions.json"
+
+
 def _dirs() -> PlatformDirs:
     return PlatformDirs(APP_NAME, appauthor=False)
 
