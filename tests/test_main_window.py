@@ -230,3 +230,27 @@ def test_a_principle_with_a_comma_is_searched_as_its_name(qtbot: QtBot) -> None:
         qtbot.keyClicks(browser.search, search)
         assert browser.visible_ids() == [asks, "q1"], search
         assert browser.current_id() == asks
+
+
+def test_principles_are_listed_so_a_comma_in_a_name_reads_as_one(qtbot: QtBot) -> None:
+    """Issue 27: "Are Right, A Lot, Dive Deep" read as three principles."""
+    from app.bank.questions import Bank, Question, Section
+    from ui.browse.question_detail import QuestionDetail
+    from ui.browse.question_list import QuestionList
+
+    example = Section(section="situation", heading="Situation", example="We had a plan.")
+    q = Question(
+        id="q1",
+        number=1,
+        question="Tell me about a bet you made.",
+        principles=("Are Right, A Lot", "Dive Deep", "Have Backbone; Disagree and Commit"),
+        sections=(example,),
+    )
+    listed = "Are Right, A Lot · Dive Deep · Have Backbone; Disagree and Commit"
+    detail = QuestionDetail()
+    qtbot.addWidget(detail)
+    detail.show_question(q)
+    assert f"Leadership Principles: {listed}" in detail.toPlainText()
+    browser = QuestionList(Bank(questions=(q,)))
+    qtbot.addWidget(browser)
+    assert listed in browser._model.item(0).toolTip().replace("\xa0", " ")

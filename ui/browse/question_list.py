@@ -11,7 +11,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from app.analysis.timing import clock
-from app.bank.questions import PRINCIPLES, Bank, Question
+from app.bank.questions import PRINCIPLES, Bank, Question, principle_list
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PRINCIPLES_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -171,7 +171,7 @@ class QuestionList(QWidget):
         item.setData(" ".join(_words(q.question)), QUESTION_ROLE)
         item.setData(" ".join(_words(" ".join(q.principles))), TAGS_ROLE)
         if q.principles:  # a tooltip is rich text when it looks like it: bank text must stay text
-            item.setToolTip(QtGui.Qt.convertFromPlainText(", ".join(q.principles)))
+            item.setToolTip(QtGui.Qt.convertFromPlainText(principle_list(q.principles)))
         return item
 
     def set_practice(self, practice: dict[str, Practice]) -> None:
