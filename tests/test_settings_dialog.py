@@ -465,3 +465,47 @@ def test_enter_on_a_focused_section_button_is_ok(qtbot: QtBot, make_dialog: Make
     with qtbot.waitSignal(dialog.finished, timeout=5000) as done:
         qtbot.keyClick(button, Qt.Key.Key_Return)
     assert done.args == [QDialog.DialogCode.Accepted] and not button.isChecked()
+
+
+def test_nothing_moves_while_the_sample_plays(
+    qtbot: QtBot, make_dialog: MakeDialog, screenshot_dir: Path
+) -> None:
+    """Issue 27: the voice status line appeared and vanished ("Preparing…", "Playing…", nothing), so
+    the groups below it and the buttons jumped twice per preview."""
+    dialog = _loaded(qtbot, make_dialog(Settings()))
+    qtbot.waitUntil(lambda: dialog.minimumHeight() == dialog.heightForWidth(dialog.width()))
+    watched: list[QWidget] = [
+        dialog,
+        dialog.voice,
+        dialog.voice.preview,
+        dialog.voice.status,
+        dialog.transcription,
+        dialog.practice,
+        dialog.ok_button,
+    ]
+
+    def geometry() -> list[tuple[int, int, int, int]]:
+        for _ in range(3):  # layouts and the refit after a message wait for the event loop
+            QApplication.sendPostedEvents()
+            QApplication.processEvents()
+        corners = [w.mapTo(dialog, w.rect().topLeft()) for w in watched]
+        return [(c.x(), c.y(), w.width(), w.height()) for c, w in zip(corners, watched, strict=True)]
+
+    before = geometry()
+    dialog.grab().save(str(screenshot_dir / "settings-before-sample.png"))
+    qtbot.mouseClick(dialog.voice.preview, Qt.MouseButton.LeftButton)
+    reader = dialog.voice.reader()
+    assert reader is not None
+    during: list[list[tuple[int, int, int, int]]] = [geometry()]
+    reader.started.connect(lambda: during.append(geometry()))
+    with qtbot.waitSignal(reader.started, timeout=20_000):
+        pass
+    assert dialog.voice.status.text() == "Playing the sample…"
+    dialog.grab().save(str(screenshot_dir / "settings-while-sample-plays.png"))
+    during.append(geometry())
+    with qtbot.waitSignal(reader.finished, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: dialog.voice.status.text() == "")
+    after = geometry()
+    assert all(g == before for g in during), "the dialog moved while the sample played"
+    assert after == before, "the dialog moved when the sample ended"

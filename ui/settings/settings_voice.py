@@ -109,6 +109,9 @@ class VoiceSection(QGroupBox):
         self.status = QLabel(wordWrap=True)
         self.status.setAccessibleName(self.tr("Voice status"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Always shown, one line high at least: "Preparing the sample…", "Playing the sample…" and
+        # nothing came and went, and everything below moved twice per preview (issue 27).
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())
 
         rate_row = QHBoxLayout()
         rate_row.addWidget(self.rate_slider, 1)
@@ -203,7 +206,6 @@ class VoiceSection(QGroupBox):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setVisible(bool(text))
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.messages_changed.emit()
 
