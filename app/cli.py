@@ -10,7 +10,7 @@ from pathlib import Path
 
 from app.analysis.timing import clock
 from app.bank.markdown import import_markdown
-from app.bank.questions import BankError, load_bank, load_bank_or_builtin
+from app.bank.questions import BankError, load_bank, load_bank_or_builtin, principle_list
 from app.cli_practice import (
     add_commands,
     against_story,
@@ -39,7 +39,7 @@ def _cmd_questions(args: argparse.Namespace) -> int:
         sys.stdout.write(bank.to_json())
         return 0
     for q in bank.questions:
-        lps = ", ".join(q.principles) or "-"
+        lps = principle_list(q.principles) or "-"
         heads = " / ".join(s.heading for s in q.sections)
         print(f"{q.id}  {q.question}\n      principles: {lps}\n      sections: {heads}")
     print(f"{len(bank.questions)} questions")

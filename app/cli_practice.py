@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.bank.questions import Bank, BankError, Question, load_bank_or_builtin
+from app.bank.questions import Bank, BankError, Question, load_bank_or_builtin, principle_list
 from app.core import paths
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def _cmd_stories(args: argparse.Namespace) -> int:
         return 0
     for s in stories:
         print(
-            f"{s.id:>4}  {s.title}  (told {told[s.id]}x)\n      {', '.join(s.principles) or 'no principle yet'}"
+            f"{s.id:>4}  {s.title}  (told {told[s.id]}x)\n      {principle_list(s.principles) or 'no principle yet'}"
         )
     print(f"{len(stories)} stories\n")
     for r in rows:

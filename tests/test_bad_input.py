@@ -225,7 +225,7 @@ def test_guide_html_is_shown_as_text_when_browsing(qtbot: QtBot, html_bank: Bank
         assert text in shown
     assert f"Think {HTML}" in shown
     tip = window.questions.view.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
-    assert _tooltip_shows(tip) == f"Ownership, Think {HTML}"
+    assert _tooltip_shows(tip) == f"Ownership · Think {HTML}"
 
 
 @pytest.fixture

@@ -37,6 +37,8 @@ def test_questions_text_listing() -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.rstrip().endswith("36 questions")
     assert "q08  Tell me about a time when you disagreed with your manager." in out.stdout
+    # One separator no principle's name holds: "Are Right, A Lot" has a comma, Backbone a semicolon.
+    assert "principles: Customer Obsession · Earn Trust · Have Backbone; Disagree and Commit\n" in out.stdout
 
 
 def test_malformed_bank_is_an_error_with_exit_1(tmp_path: Path) -> None:

@@ -63,6 +63,10 @@ def test_the_report_puts_what_most_answers_got_first_and_warns_of_a_story_told_t
     html = report_html(report)
     assert "One story for several questions" in html and "Returns week" in html
     assert "Mock loop of 3 questions, 20:34 of 45 min" in report_lines(report)[0]
+    # Principles are listed with a separator no name holds ("Are Right, A Lot" has a comma).
+    assert "Principles: Bias for Action · Deliver Results" in html
+    shown = dict(report, principles_shown=["Are Right, A Lot", "Dive Deep"])
+    assert "Principles shown: Are Right, A Lot · Dive Deep" in "\n".join(report_lines(shown))
 
     with Store.open(db_path()) as store:
         loop_id = store.save_loop(report)

@@ -190,3 +190,67 @@ def test_practised_questions_show_their_last_result_and_filter(window: MainWindo
     assert window.questions.visible_ids() == ["q08", "q12"]
     combo.setCurrentIndex(combo.findData("not"))
     assert len(window.questions.visible_ids()) == 34 and "q08" not in window.questions.visible_ids()
+
+
+def test_a_question_that_asks_about_a_principle_comes_before_one_tagged_with_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Issue 27: "customer obsession" listed q01 (tagged with it) above q07, which asks about it."""
+    for search, asks in [("Customer Obsession", "q07"), ("earn trust", "q14")]:
+        window.questions.search.clear()
+        qtbot.keyClicks(window.questions.search, search)
+        assert window.questions.visible_ids()[0] == asks
+        assert window.questions.current_id() == asks
+
+
+def test_a_principle_with_a_comma_is_searched_as_its_name(qtbot: QtBot) -> None:
+    """ "Are Right, A Lot", "Ownership", "Dive Deep": the question that asks about it comes first,
+    before the ones only tagged with it, whatever the bank's order."""
+    from app.bank.questions import Bank, Question, Section
+    from ui.browse.question_list import QuestionList
+
+    def question(qid: str, text: str, *principles: str) -> Question:
+        example = Section(section="situation", heading="Situation", example="We had a plan.")
+        return Question(
+            id=qid, number=int(qid[1:]), question=text, principles=principles, sections=(example,)
+        )
+
+    bank = Bank(
+        questions=(
+            question("q1", "Tell me about a project you led.", "Are Right, A Lot", "Ownership", "Dive Deep"),
+            question("q2", "How do you show that you are right, a lot of the time?"),
+            question("q3", "Tell me about a time you took ownership of a problem."),
+            question("q4", "Tell me about a time you had to dive deep into the data."),
+        )
+    )
+    browser = QuestionList(bank)
+    qtbot.addWidget(browser)
+    for search, asks in [("Are Right, A Lot", "q2"), ("Ownership", "q3"), ("Dive Deep", "q4")]:
+        browser.search.clear()
+        qtbot.keyClicks(browser.search, search)
+        assert browser.visible_ids() == [asks, "q1"], search
+        assert browser.current_id() == asks
+
+
+def test_principles_are_listed_so_a_comma_in_a_name_reads_as_one(qtbot: QtBot) -> None:
+    """Issue 27: "Are Right, A Lot, Dive Deep" read as three principles."""
+    from app.bank.questions import Bank, Question, Section
+    from ui.browse.question_detail import QuestionDetail
+    from ui.browse.question_list import QuestionList
+
+    example = Section(section="situation", heading="Situation", example="We had a plan.")
+    q = Question(
+        id="q1",
+        number=1,
+        question="Tell me about a bet you made.",
+        principles=("Are Right, A Lot", "Dive Deep", "Have Backbone; Disagree and Commit"),
+        sections=(example,),
+    )
+    listed = "Are Right, A Lot · Dive Deep · Have Backbone; Disagree and Commit"
+    detail = QuestionDetail()
+    qtbot.addWidget(detail)
+    detail.show_question(q)
+    assert f"Leadership Principles: {listed}" in detail.toPlainText()
+    browser = QuestionList(Bank(questions=(q,)))
+    qtbot.addWidget(browser)
+    assert listed in browser._model.item(0).toolTip().replace("\xa0", " ")

@@ -209,3 +209,50 @@ def test_no_output_device_is_reported_plainly(clip: Path, tmp_path: Path) -> Non
         "ERROR:No sound output device was found. Connect speakers or headphones, "
         "or check the system's sound settings." in done.stdout
     ), done.stderr
+
+
+_PLAY_TWO = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from app.speech.playback import QtPlayer
+app = QGuiApplication([])
+player = QtPlayer()
+for name in sys.argv[1:]:
+    loop, said = QEventLoop(), []
+    player.error.connect(lambda message: (said.append(message), loop.quit()))
+    player.finished.connect(loop.quit)
+    player.play(Path(name))
+    QTimer.singleShot(10_000, loop.quit)
+    loop.exec()
+    player.error.disconnect()
+    player.finished.disconnect()
+    print(Path(name).name + ": " + (said[0] if said else "played"), flush=True)
+"""
+
+
+def test_playing_a_sound_leaves_stderr_free_of_ffmpegs_dump(clip: Path, tmp_path: Path) -> None:
+    """Issue 27: every sound played printed FFmpeg's dump of the file ("Input #0, wav, from …",
+    "Duration: …", "Stream #0:0: Audio: …") to stderr. A damaged file is still said on stderr."""
+    broken = tmp_path / "answer.wav"
+    broken.write_bytes(b"RIFF not really a wave file " * 200)
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_LOGGING_RULES", "QT_FFMPEG_DEBUG")}
+    done = subprocess.run(
+        [sys.executable, "-c", _PLAY_TWO, str(clip), str(clip), str(broken)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "question.wav: played",
+        "question.wav: played",
+        "answer.wav: The audio file answer.wav cannot be played: it is damaged or not in a format that "
+        "can be decoded.",
+    ]
+    for dump in ("Input #0", "Duration:", "Stream #0", "Using Qt multimedia with FFmpeg"):
+        assert dump not in done.stderr, done.stderr
+    assert "playback of " in done.stderr and "answer.wav failed" in done.stderr, done.stderr

@@ -45,3 +45,29 @@ def test_a_retry_names_what_it_fixed_and_the_section_times_before_and_after() ->
     assert p.total_after > p.total_before
     again = since_last(retry, retry)
     assert again.fixed == () and again.new == ()  # the same answer twice: nothing changed
+
+
+def test_a_point_the_last_try_had_is_never_new() -> None:
+    """Issue 27: the same monotone voice twice was "New" on the retry, because the last try's points
+    were found again without how it sounded; and the off-topic point, which needs the question."""
+    from dataclasses import replace
+
+    from app.analysis.analyze import with_hesitations
+    from app.analysis.feedback import Point
+    from app.analysis.sound import Sound
+
+    bank = load_bank(builtin_bank_path())
+    q = bank.by_id("q11")
+    flat = Sound(monotone=((1.0, 9.0),), pitch_spread=1.0, fade_db=None, quieter_db=None, quieter_at=None)
+    first = with_hesitations(analyze(sent.from_text(FIRST, lines=True), bank, q), None, q, flat)
+    retry = with_hesitations(analyze(sent.from_text(RETRY, lines=True), bank, q), None, q, flat)
+    assert "monotone" in {p.rule for p in retry.points}  # on screen after the retry
+    p = since_last(first, retry)
+    assert "monotone" in {x.rule for x in p.still}
+    assert "monotone" not in {x.rule for x in p.new}
+    again = since_last(retry, retry)
+    assert again.new == () and again.fixed == ()
+    off = Point("off_topic", "This answer may not be about what the question asks.")
+    drifted = replace(retry, points=(off, *retry.points[:2]))
+    assert since_last(drifted, drifted).new == ()
+    assert [x.rule for x in since_last(drifted, retry).fixed] == ["off_topic"]

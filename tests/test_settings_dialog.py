@@ -125,6 +125,44 @@ def test_voices_default_first_then_english(qtbot: QtBot, make_dialog: MakeDialog
     english = [i for i, text in enumerate(items[1:], 1) if text.startswith("English")]
     assert english == list(range(1, len(english) + 1)), "English voices should come right after the default"
     assert {"gmw/en", "gmw/en-us"} <= {combo.itemData(i) for i in range(combo.count())}
+    # Then a line, then the other languages: all eight of espeak-ng's English voices come first.
+    n = len(english)
+    assert n >= 8 and items[n + 1] == "" and items[n + 2] == "Afrikaans"
+
+
+def test_english_voices_are_found_as_each_driver_names_them() -> None:
+    """espeak (a priority byte before the language, or "Unknown"), Windows SAPI and macOS ids: seven
+    of espeak-ng's nine English voices were listed among the other languages when only ids ending in
+    "/en" or "/en-us" were recognised."""
+    from app.speech.tts_engine import Voice
+    from ui.settings.settings_voice import ordered_voices
+
+    sapi = r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Speech\Voices\Tokens\TTS_MS_EN-US_ZIRA_11.0"
+    voices = [
+        Voice("gmw/af", "Afrikaans", ("af",)),
+        Voice("gmw/en-gb-x-rp", "English (Received Pronunciation)", ("\x05en-gb-x-rp",)),
+        Voice("gmw/de", "German", ("de",)),
+        Voice("gmw/en-gb-scotland", "English (Scotland)", ("Unknown",)),
+        Voice(sapi, "Microsoft Zira Desktop", ()),
+        Voice("com.apple.voice.compact.en-US.Samantha", "Samantha", ("en_US",)),
+        Voice("cel/ga", "Irish", ("ga",)),
+    ]
+    assert [v.name for v in ordered_voices(voices)] == [
+        "English (Received Pronunciation)",
+        "English (Scotland)",
+        "Microsoft Zira Desktop",
+        "Samantha",
+        "Afrikaans",
+        "German",
+        "Irish",
+    ]
+
+
+def test_a_saved_voice_in_another_language_stays_chosen(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    Settings(voice_id="gmw/de").save()
+    dialog = _loaded(qtbot, make_dialog())
+    assert dialog.voice.voice.currentText() == "German"
+    assert dialog.result_settings().voice_id == "gmw/de"
 
 
 def test_edits_are_saved_on_ok(qtbot: QtBot, make_dialog: MakeDialog) -> None:
@@ -427,3 +465,47 @@ def test_enter_on_a_focused_section_button_is_ok(qtbot: QtBot, make_dialog: Make
     with qtbot.waitSignal(dialog.finished, timeout=5000) as done:
         qtbot.keyClick(button, Qt.Key.Key_Return)
     assert done.args == [QDialog.DialogCode.Accepted] and not button.isChecked()
+
+
+def test_nothing_moves_while_the_sample_plays(
+    qtbot: QtBot, make_dialog: MakeDialog, screenshot_dir: Path
+) -> None:
+    """Issue 27: the voice status line appeared and vanished ("Preparing…", "Playing…", nothing), so
+    the groups below it and the buttons jumped twice per preview."""
+    dialog = _loaded(qtbot, make_dialog(Settings()))
+    qtbot.waitUntil(lambda: dialog.minimumHeight() == dialog.heightForWidth(dialog.width()))
+    watched: list[QWidget] = [
+        dialog,
+        dialog.voice,
+        dialog.voice.preview,
+        dialog.voice.status,
+        dialog.transcription,
+        dialog.practice,
+        dialog.ok_button,
+    ]
+
+    def geometry() -> list[tuple[int, int, int, int]]:
+        for _ in range(3):  # layouts and the refit after a message wait for the event loop
+            QApplication.sendPostedEvents()
+            QApplication.processEvents()
+        corners = [w.mapTo(dialog, w.rect().topLeft()) for w in watched]
+        return [(c.x(), c.y(), w.width(), w.height()) for c, w in zip(corners, watched, strict=True)]
+
+    before = geometry()
+    dialog.grab().save(str(screenshot_dir / "settings-before-sample.png"))
+    qtbot.mouseClick(dialog.voice.preview, Qt.MouseButton.LeftButton)
+    reader = dialog.voice.reader()
+    assert reader is not None
+    during: list[list[tuple[int, int, int, int]]] = [geometry()]
+    reader.started.connect(lambda: during.append(geometry()))
+    with qtbot.waitSignal(reader.started, timeout=20_000):
+        pass
+    assert dialog.voice.status.text() == "Playing the sample…"
+    dialog.grab().save(str(screenshot_dir / "settings-while-sample-plays.png"))
+    during.append(geometry())
+    with qtbot.waitSignal(reader.finished, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: dialog.voice.status.text() == "")
+    after = geometry()
+    assert all(g == before for g in during), "the dialog moved while the sample played"
+    assert after == before, "the dialog moved when the sample ended"

@@ -32,10 +32,21 @@ class Progress:
 
 
 def _every_point(a: Analysis) -> list[Point]:
+    """Every point the rules find, with how it sounded, and the points that need the question (off topic,
+    no single event), taken from those given: without them a retry called "monotone" or "off topic"
+    New when the last try had it too (issue 27). The same set as analyze.every_rule, as points."""
     points, _ = feedback(
-        a.sentences, a.findings, a.order_problems, a.timing, a.delivery, a.cut_off, limit=None
+        a.sentences,
+        a.findings,
+        a.order_problems,
+        a.timing,
+        a.delivery,
+        a.cut_off,
+        limit=None,
+        sound=a.sound,
     )
-    return points
+    found = {p.rule for p in points}
+    return points + [p for p in a.points if p.rule not in found]
 
 
 def _topic(p: Point) -> str:

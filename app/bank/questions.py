@@ -64,6 +64,16 @@ PRINCIPLES: dict[str, str] = {
     "Strive to be Earth's Best Employer": r"earth.s best employer",
     "Success and Scale Bring Broad Responsibility": r"success and scale bring broad",
 }
+# Principles listed in a line: a comma made "Are Right, A Lot" read as two principles, and a semicolon is
+# inside "Have Backbone; Disagree and Commit". Every list of principles is joined by `principle_list`.
+PRINCIPLE_SEPARATOR = " \u00b7 "
+
+
+def principle_list(names: Iterable[str]) -> str:
+    """Principles in one line, each readable as one name."""
+    return PRINCIPLE_SEPARATOR.join(names)
+
+
 _PRINCIPLE_RES = {name: re.compile(rf"\b(?:{rx})\b", re.I) for name, rx in PRINCIPLES.items()}
 
 # What a bank may hold. Far above any real guide (the built-in bank's longest example has 1,159

@@ -24,6 +24,15 @@ from app.speech.transcript import Transcript
 if TYPE_CHECKING:
     from app.schedule.due import Review
 
+# A complete STAR answer has every section present: none missing and none unclear. Unclear is in the
+# saved analysis only (the record, or the `analysis` column before schema 4); counting no missing alone
+# showed 80 % complete where 60 % were (issue 27). Reading the records costs about 0.25 s for 5,000.
+COMPLETE = (
+    "(a.missing = '[]' AND NOT EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(a.record) THEN a.record "
+    "END, '$.analysis.findings') f WHERE json_extract(f.value, '$.state') = 'unclear') AND NOT EXISTS "
+    "(SELECT 1 FROM json_each(CASE WHEN json_valid(a.analysis) THEN a.analysis END, '$.unclear')))"
+)
+
 
 class Reading:
     """The queries of `Store` (app.history.store), which owns the connection."""
@@ -122,13 +131,18 @@ class Reading:
             for r in rows
         }
 
+    def complete_ids(self) -> set[int]:
+        """The attempts that are complete STAR answers, every section present (Statistics)."""
+        sql = f"SELECT a.id FROM attempts a WHERE a.status = 'complete' AND {COMPLETE}"
+        return {int(r["id"]) for r in self._conn.execute(sql)}
+
     def overall_stats(self) -> OverallStats:
         r = self._conn.execute(
             "SELECT COUNT(*) AS attempts, COUNT(DISTINCT question_id) AS questions, "
             "COALESCE(SUM(total_s), 0) AS total_s, AVG(wpm) AS wpm, AVG(fillers_per_min) AS fillers, "
             "MIN(started_at) AS first_at, MAX(started_at) AS last_at, "
-            "COALESCE(SUM(audio_bytes), 0) AS audio_bytes, COALESCE(SUM(missing = '[]'), 0) AS complete "
-            "FROM attempts WHERE status = 'complete'"
+            f"COALESCE(SUM(audio_bytes), 0) AS audio_bytes, COALESCE(SUM({COMPLETE}), 0) AS complete "
+            "FROM attempts a WHERE status = 'complete'"
         ).fetchone()
         return OverallStats(
             attempts=int(r["attempts"]),

@@ -15,7 +15,7 @@ from typing import Any
 from app.analysis.analyze import Analysis, every_rule
 from app.analysis.feedback import PRIORITY, TOPIC
 from app.analysis.timing import clock
-from app.bank.questions import Question
+from app.bank.questions import Question, principle_list
 from app.schedule.grades import GRADE_NAMES, grade_of
 
 LOOP_SIZES = (2, 3, 4, 5, 6)
@@ -140,7 +140,7 @@ def report_lines(report: dict[str, Any]) -> list[str]:
             lines.append(f"   story: {a['story']}")
         for f in a["follow_ups"]:
             lines.append(f"   follow-up: {f['asked']} -> {'gave it' if f['gave'] else 'not given'}")
-    lines.append("\nPrinciples shown: " + (", ".join(report["principles_shown"]) or "none"))
+    lines.append("\nPrinciples shown: " + (principle_list(report["principles_shown"]) or "none"))
     if report["repeated_stories"]:
         lines.append("One story for several questions: " + ", ".join(report["repeated_stories"]))
     lines.append("Work on first:")
@@ -167,7 +167,7 @@ def report_html(report: dict[str, Any]) -> str:
     parts.append("<h2>Answers</h2>")
     for i, a in enumerate(report["answers"], 1):
         parts.append(
-            f"<h3>{i}. {escape(a['text'])}</h3><p>Principles: {escape(', '.join(a['principles']))}</p>"
+            f"<h3>{i}. {escape(a['text'])}</h3><p>Principles: {escape(principle_list(a['principles']))}</p>"
         )
         if not a["answered"]:
             parts.append("<p>Not answered.</p>")
@@ -187,6 +187,6 @@ def report_html(report: dict[str, Any]) -> str:
             ]
             parts.append("</ul>")
     parts.append(
-        f"<p>Principles shown: {escape(', '.join(report['principles_shown']) or 'none')}</p></body></html>"
+        f"<p>Principles shown: {escape(principle_list(report['principles_shown']) or 'none')}</p></body></html>"
     )
     return "\n".join(parts)

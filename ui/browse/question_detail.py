@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from app.bank.questions import Question
+from app.bank.questions import Question, principle_list
 from ui.common.star_style import SECTION_COLORS, tint
 
 
@@ -48,5 +48,5 @@ class QuestionDetail(QTextBrowser):
     def _principles(self, q: Question) -> str:
         if not q.principles:
             return f"<p><i>{self.tr('No Leadership Principle named in the guide.')}</i></p>"
-        names = " · ".join(escape(p) for p in q.principles)
+        names = escape(principle_list(q.principles))
         return f"<p><b>{self.tr('Leadership Principles')}:</b> {names}</p>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6 import QtGui
@@ -10,13 +11,14 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from app.analysis.timing import clock
-from app.bank.questions import PRINCIPLES, Bank, Question
+from app.bank.questions import PRINCIPLES, Bank, Question, principle_list
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PRINCIPLES_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 PRACTISED_ROLE = Qt.ItemDataRole.UserRole + 4
-QUESTION_ROLE = Qt.ItemDataRole.UserRole + 6  # the question and its principles: what a search ranks first
+QUESTION_ROLE = Qt.ItemDataRole.UserRole + 6  # the question's own words: what a search ranks first
+TAGS_ROLE = Qt.ItemDataRole.UserRole + 8  # its principles: ranked after the question's words
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 7
 ALL_PRINCIPLES = ""
 ANY, NOT_PRACTISED, PRACTISED = "any", "not", "yes"
@@ -31,10 +33,16 @@ class Practice:
     last_missing: tuple[str, ...] = ()
 
 
+def _words(text: str) -> list[str]:
+    """Search words without their punctuation: "Are Right, A Lot" is four words, not "right,"."""
+    return re.findall(r"[\w']+", text.lower())
+
+
 class _QuestionFilter(QSortFilterProxyModel):
     """Matches every search word anywhere in the question and its texts, and the chosen principle.
     Questions whose own words match come first: "deadline" is in 16 of 36 reference answers, and a
-    question about a deadline was listed after them."""
+    question about a deadline was listed after them. A question that asks about a principle comes
+    before one merely tagged with it: "customer obsession" listed q01 (tagged) above q07, which asks."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,7 +57,7 @@ class _QuestionFilter(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
-        self._words = text.lower().split()
+        self._words = _words(text)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         self.sort(-1)  # Qt does not sort again for the same column: back to the bank's order first
         if self._words:
@@ -70,9 +78,16 @@ class _QuestionFilter(QSortFilterProxyModel):
         haystack: str = index.data(SEARCH_ROLE)
         return all(w in haystack for w in self._words)
 
-    def _rank(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int, int]:
+    def _rank(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int, int, int, int]:
         own: str = index.data(QUESTION_ROLE)
-        return -sum(w in own for w in self._words), int(index.data(ORDER_ROLE))
+        tags: str = index.data(TAGS_ROLE)
+        phrase = f" {' '.join(self._words)} " in f" {own} "
+        return (
+            -phrase,
+            -sum(w in own for w in self._words),
+            -sum(w in tags for w in self._words),
+            int(index.data(ORDER_ROLE)),
+        )
 
     def lessThan(
         self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
@@ -153,9 +168,10 @@ class QuestionList(QWidget):
         item.setData(list(q.principles), PRINCIPLES_ROLE)
         texts = [q.question, q.introduction, *q.principles, *(s.example for s in q.sections)]
         item.setData(" ".join(texts).lower(), SEARCH_ROLE)
-        item.setData(" ".join([q.question, *q.principles]).lower(), QUESTION_ROLE)
+        item.setData(" ".join(_words(q.question)), QUESTION_ROLE)
+        item.setData(" ".join(_words(" ".join(q.principles))), TAGS_ROLE)
         if q.principles:  # a tooltip is rich text when it looks like it: bank text must stay text
-            item.setToolTip(QtGui.Qt.convertFromPlainText(", ".join(q.principles)))
+            item.setToolTip(QtGui.Qt.convertFromPlainText(principle_list(q.principles)))
         return item
 
     def set_practice(self, practice: dict[str, Practice]) -> None:

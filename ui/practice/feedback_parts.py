@@ -14,6 +14,7 @@ from app.analysis.feedback import Point
 from app.analysis.progress import Progress
 from app.analysis.timing import clock
 from app.analysis.types import SECTION_TITLES, STAR, Sentence
+from app.bank.questions import principle_list
 from ui.common.star_style import SECTION_COLORS, tint
 
 
@@ -111,7 +112,7 @@ def figure_rows(a: Analysis) -> list[tuple[str, str]]:
         ),
         (_tr("Quantified result"), _tr("yes") if d.quantified else _tr("no")),
         (_tr("Lesson stated"), _tr("yes") if d.lesson_stated else _tr("no")),
-        (_tr("Principles shown"), ", ".join(d.principles) or "—"),
+        (_tr("Principles shown"), principle_list(d.principles) or "—"),
     ]  # missing sections are in the header above, in bold
 
 

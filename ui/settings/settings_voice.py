@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from typing import NamedTuple
 
@@ -36,15 +37,29 @@ class _EngineInfo(NamedTuple):
     reason: str  # "" when speech is available
 
 
-def _is_english(v: Voice) -> bool:
-    return any(lang.lower().startswith("en") for lang in v.languages) or v.id.lower().endswith(
-        ("/en", "/en-us")
+def _english_tag(tag: str) -> bool:
+    """ "en", "en-gb-x-rp", "en_US", "english-us"; espeak's drivers may keep a leading priority byte."""
+    t = re.sub(r"^[^a-z]+", "", tag.strip().lower())
+    return t == "en" or t.startswith(("en-", "en_", "english"))
+
+
+def is_english(v: Voice) -> bool:
+    """By its language, else its id's last part ("gmw/en-gb-scotland", a SAPI token "…_EN-US_ZIRA"),
+    else its name: drivers fill these differently, and only "/en" and "/en-us" ids were recognised, so
+    seven of espeak-ng's nine English voices could sort among the 120 other languages."""
+    last = re.split(r"[/\\]", v.id)[-1]
+    return (
+        any(_english_tag(lang) for lang in v.languages)
+        or _english_tag(last)
+        or bool(re.search(r"_en[-_]", last, re.I))
+        or v.name.lower().startswith("english")
     )
 
 
 def ordered_voices(voices: list[Voice]) -> list[Voice]:
-    """English voices first, then the rest, each group by name (the default has its own first item)."""
-    return sorted(voices, key=lambda v: (not _is_english(v), v.name.casefold(), v.id))
+    """English voices first (the app reads English questions), then the rest, each group by name (the
+    default has its own first item)."""
+    return sorted(voices, key=lambda v: (not is_english(v), v.name.casefold(), v.id))
 
 
 def _engine_info(speaker: Speaker) -> _EngineInfo:
@@ -94,6 +109,9 @@ class VoiceSection(QGroupBox):
         self.status = QLabel(wordWrap=True)
         self.status.setAccessibleName(self.tr("Voice status"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Always shown, one line high at least: "Preparing the sample…", "Playing the sample…" and
+        # nothing came and went, and everything below moved twice per preview (issue 27).
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())
 
         rate_row = QHBoxLayout()
         rate_row.addWidget(self.rate_slider, 1)
@@ -161,7 +179,11 @@ class VoiceSection(QGroupBox):
         self.voice.addItem(
             self.tr("Default ({0})").format(default_name) if default_name else self.tr("Default"), ""
         )
-        for v in ordered_voices(info.voices):
+        ordered = ordered_voices(info.voices)
+        english = sum(is_english(v) for v in ordered)
+        for i, v in enumerate(ordered):
+            if i == english > 0:  # a line between the English voices and the other languages
+                self.voice.insertSeparator(self.voice.count())
             self.voice.addItem(v.name, v.id)
         self._loaded = True
         self._select(self._voice_id)
@@ -184,7 +206,6 @@ class VoiceSection(QGroupBox):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setVisible(bool(text))
         self.status.setStyleSheet("color: #b00020;" if error else "")
         self.messages_changed.emit()
 

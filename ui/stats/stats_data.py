@@ -7,7 +7,7 @@ weeks make about 56 points.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -33,7 +33,7 @@ class Summary:
     mean_wpm: float | None
     mean_fillers_per_min: float | None
     pauses_per_attempt: float | None
-    complete_share: float | None  # attempts with no STAR section missing
+    complete_share: float | None  # complete STAR answers: every section present, none unclear
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def summarize(attempts: Sequence[AttemptSummary]) -> Summary:
+def summarize(attempts: Sequence[AttemptSummary], complete: Collection[int] = ()) -> Summary:
+    """`complete`: the ids of the complete STAR answers (Store.complete_ids), which the summaries
+    cannot tell: an unclear section is not missing."""
     n = len(attempts)
     wpm = [a.wpm for a in attempts if a.wpm is not None]
     fpm = [a.fillers_per_min for a in attempts if a.fillers_per_min is not None]
@@ -66,7 +68,7 @@ def summarize(attempts: Sequence[AttemptSummary]) -> Summary:
         mean_wpm=_mean(wpm),
         mean_fillers_per_min=_mean(fpm),
         pauses_per_attempt=sum(a.long_pauses for a in attempts) / n if n else None,
-        complete_share=sum(not a.missing for a in attempts) / n if n else None,
+        complete_share=sum(a.id in complete for a in attempts) / n if n else None,
     )
 
 

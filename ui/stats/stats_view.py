@@ -52,6 +52,12 @@ FIGURES = {
     "complete": "Complete STAR answers",
 }
 RECENT = 20
+_Read = tuple[list[AttemptSummary], dict[str, QuestionStats], set[int]]
+
+
+def _read(store: Store) -> _Read:
+    """What the page shows, read in one go (on the history worker when there is one)."""
+    return store.attempts(), store.question_stats(), store.complete_ids()
 
 
 def _plain_tip(text: str) -> str:
@@ -77,6 +83,7 @@ class StatsView(QWidget):
         self.bank = bank
         self.all_attempts: list[AttemptSummary] = []
         self.question_stats: dict[str, QuestionStats] = {}
+        self.complete: set[int] = set()  # the complete STAR answers' ids
         self.attempts: list[AttemptSummary] = []  # the ones shown: all, or one question's
         self.summary = summarize([])
 
@@ -183,10 +190,10 @@ class StatsView(QWidget):
     def refresh(self) -> None:
         """Read the history again (on the history worker when there is one) and redraw everything."""
         if self.history is None:
-            self._show_read((self.store.attempts(), self.store.question_stats()))
+            self._show_read(_read(self.store))
             return
         self.history.submit(
-            lambda store: (store.attempts(), store.question_stats()),
+            _read,
             self._show_read,
             self._read_failed,
         )
@@ -195,8 +202,8 @@ class StatsView(QWidget):
         self.empty.setText(self.tr("Your history could not be read: {0}").format(message))
         self.empty.setVisible(True)
 
-    def _show_read(self, read: tuple[list[AttemptSummary], dict[str, QuestionStats]]) -> None:
-        self.all_attempts, self.question_stats = read
+    def _show_read(self, read: _Read) -> None:
+        self.all_attempts, self.question_stats, self.complete = read
         now = datetime.now(UTC)
         self._fill_combo()
         self._fill_table(now)
@@ -296,7 +303,7 @@ class StatsView(QWidget):
         self.attempts = (
             self.all_attempts if qid is None else [a for a in self.all_attempts if a.question_id == qid]
         )
-        self.summary = summarize(self.attempts)
+        self.summary = summarize(self.attempts, self.complete)
         self._show_figures(self.summary)
         if not self.attempts:
             return  # the empty state is showing; charts keep no axes to range

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.bank.questions import Bank
+from app.bank.questions import Bank, principle_list
 from app.core.dates import relative
 from app.history import Store
 from app.history.stories import StoryUse
@@ -163,7 +163,7 @@ class StoriesView(QWidget):
                 s.title
                 + (f"\n{s.summary}" if s.summary else "")
                 + ("\n" + self.tr("Written: {0} words").format(len(s.written.split())) if s.written else ""),
-                ", ".join(s.principles),
+                principle_list(s.principles),
                 str(len(told)),
                 last,
             ]
