@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.analysis.analyze import Analysis
-from app.analysis.feedback import TOPIC, Point, feedback
+from app.analysis.analyze import Analysis, every_point
+from app.analysis.feedback import TOPIC, Point
 from app.analysis.types import STAR, Label
 
 
@@ -31,20 +31,13 @@ class Progress:
     total_after: float
 
 
-def _every_point(a: Analysis) -> list[Point]:
-    points, _ = feedback(
-        a.sentences, a.findings, a.order_problems, a.timing, a.delivery, a.cut_off, limit=None
-    )
-    return points
-
-
 def _topic(p: Point) -> str:
     return TOPIC.get(p.rule, p.rule)
 
 
 def since_last(previous: Analysis, current: Analysis) -> Progress:
-    before = _every_point(previous)
-    now_topics = {_topic(p) for p in _every_point(current)}
+    before = every_point(previous)
+    now_topics = {_topic(p) for p in every_point(current)}
     before_topics = {_topic(p) for p in before}
     fixed = tuple(p for p in before if _topic(p) not in now_topics)
     shown = current.points
