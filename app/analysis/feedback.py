@@ -184,8 +184,8 @@ BY_ID = {r.id: r for r in RULES}
 TOPIC = {r.id: r.topic for r in RULES}
 PRIORITY = {r.id: r.priority for r in RULES}
 LENGTH_TOPIC = "length"
-# The length is praised only this close to the target (either side): "Length 1:04 against a 2:30
-# target" was listed under what went well.
+# The length is praised only this close to the target, either side (the seconds over it that the
+# too-long rule allows): "Length 1:04 against a 2:30 target" was listed under what went well.
 ON_TARGET_WITHIN_S = BY_ID["too_long"].threshold
 
 
@@ -200,8 +200,8 @@ def _went_well(a: Answer, fired: set[str]) -> list[str]:
         # clear" contradicted itself.
         good.append("Situation, Task, Action and Result were all there.")
     t = a.timing
-    _on_target = abs(t.total_seconds - t.target_seconds) <= ON_TARGET_WITHIN_S
-    if not any(TOPIC[r] == LENGTH_TOPIC for r in fired):  # and on_target
+    on_target = abs(t.total_seconds - t.target_seconds) <= ON_TARGET_WITHIN_S
+    if on_target and not any(TOPIC[r] == LENGTH_TOPIC for r in fired):
         good.append(f"Length {clock(t.total_seconds)} against a {clock(t.target_seconds)} target.")
     share = t.sections["action"].share
     if "short_action" not in fired and share >= check.MOSTLY_ACTION:
