@@ -11,6 +11,7 @@ from typing import Any
 
 from app.analysis.decode import order_problems
 from app.analysis.delivery import Delivery, measure_delivery
+from app.analysis.evidence import hesitations_in
 from app.analysis.feedback import MAX_POINTS, Point, feedback
 from app.analysis.labeller_files import default_labeller
 from app.analysis.one_event import tells_no_event
@@ -182,9 +183,9 @@ def relabel(analysis: Analysis, sentence: int, section: Label, question: Questio
 def with_hesitations(
     analysis: Analysis, words: Sequence[Word] | None, question: Question | None, sound: Sound | None = None
 ) -> Analysis:
-    """The same answer, its fillers counted from the second listen (None: no second listen) and how it
-    sounded: labels, corrections and states stay; the filler figures, the points and the timeline's
-    marks follow."""
+    """The same answer, its fillers counted from the words of the second listen (None: no second listen;
+    only their "um"/"uh" are kept) and how it sounded: labels, corrections and states stay; the filler
+    figures, the points and the timeline's marks follow."""
     return _measure(
         list(analysis.sentences),
         analysis.findings,
@@ -194,7 +195,7 @@ def with_hesitations(
         analysis.corrections,
         analysis.model_sections,
         analysis.cut_off,
-        tuple(words) if words is not None else analysis.hesitations,
+        hesitations_in(words) if words is not None else analysis.hesitations,
         sound or analysis.sound,
     )
 
