@@ -149,7 +149,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 def _cmd_stories(args: argparse.Namespace) -> int:
     from app.core.files import atomic_write_text
-    from app.stories.bank import parse_file, to_file
+    from app.stories.bank import from_history, parse_file, to_file
     from app.stories.coverage import readiness, uncovered
 
     with open_history() as store:
@@ -157,7 +157,7 @@ def _cmd_stories(args: argparse.Namespace) -> int:
             added = store.import_stories(parse_file(read_text(Path(args.import_file))))
             print(f"imported {added} stories from {args.import_file}")
             return 0
-        stories, uses = store.stories(), store.story_uses()
+        stories, uses = from_history(store.stories()), store.story_uses()
         pace = store.recent_pace() if args.written is not None else None
     if args.written is not None:
         return _print_written(stories, args.written, pace, args.json)
@@ -221,10 +221,11 @@ def _print_written(stories: list[Story], story_id: int, pace: float | None, as_j
 
 def against_story(story_id: int, spoken: Analysis) -> dict[str, Any]:
     """`analyze --against-story ID`: what this answer left out of the story's written version."""
+    from app.stories.bank import from_history
     from app.stories.written import compare, read_written
 
     with open_history() as store:
-        story = _story(store.stories(), story_id)
+        story = _story(from_history(store.stories()), story_id)
     wpm = spoken.delivery.wpm or 150.0
     comparison = compare(read_written(story.written, user_bank(), None, wpm), spoken)
     if comparison is None:

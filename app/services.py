@@ -31,6 +31,7 @@ from app.history import Store, StoreError
 from app.history.worker import HistoryWorker
 from app.practice.recovery import Recovered, notice, save_recovered, transcribe_recordings
 from app.practice.session import PracticeSession
+from app.schedule.grades import grade_of
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
 from app.speech.transcribe import make_transcriber
@@ -163,7 +164,8 @@ class Services:
                 f"Your practice history cannot be opened: {opened.error} You can practise and see "
                 "feedback, but answers are kept for this session only until that is fixed."
             )
-        history = HistoryWorker(store.path)
+        store.grade_with = grade_of  # the history stores the grade it is given, worked out here
+        history = HistoryWorker(store.path, grade_with=grade_of)
         practice.history = history
         return cls(
             settings, speaker, player, reader, practice, store, history, store_notices + notices, saved

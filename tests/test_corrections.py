@@ -17,6 +17,7 @@ from app.analysis.sections import SectionFinding, judge, with_lesson
 from app.analysis.types import Label
 from app.bank.questions import Bank, builtin_bank_path, load_bank
 from app.history import Store
+from app.schedule.grades import grade_of
 from tests.test_store import make_result, write_wav
 
 # Written for this test: a night-shift story whose task is remembered after the actions.
@@ -109,10 +110,16 @@ def test_a_correction_is_saved_with_the_attempt_and_learnt_from(tmp_path: Path, 
         attempt = store.save_attempt(result.for_history(), keep_audio=False)
         assert store.corrected_answers() == []
         corrected = relabel(result.analysis, 0, "task", result.question)
-        store.save_analysis(attempt, corrected)
+        store.save_analysis(attempt, corrected, grade=1)  # graded by the caller: the history stores it
         record = store.attempt(attempt)
         assert record.record is not None and from_record(record.record) == corrected
         assert record.summary.missing == corrected.missing
+        assert [r.grade for r in store.reviews()["q08"]] == [1]
+        store.save_analysis(attempt, corrected)  # no grade given: the one saved stays
+        assert [r.grade for r in store.reviews()["q08"]] == [1]
+        store.grade_with = grade_of  # as app.services opens it: the screens' corrections are graded
+        store.save_analysis(attempt, corrected)
+        assert [r.grade for r in store.reviews()["q08"]] == [grade_of(corrected)] != [1]
         ((attempt_id, pairs),) = store.corrected_answers()
         assert attempt_id == attempt and pairs[0] == (corrected.sentences[0].text, "task")
 

@@ -153,3 +153,18 @@ def test_a_task_told_late_is_an_order_point_not_a_long_setup(bank: Bank) -> None
         early, judge([s.section for s in early], None, None), [], timing, measure_delivery(early)
     )
     assert "long_setup" in [p.rule for p in points]
+
+
+def test_a_length_far_under_the_target_is_not_praised(bank: Bank) -> None:
+    """Issue 27: "Length 1:04 against a 2:30 target" was listed under what went well. A length is
+    praised only near the target; far under it, it is neither praised nor (above a minute) faulted."""
+    q = bank.by_id("q08")
+    lines = [t for t, _ in answer_sentences(q)]
+    text = "\n".join(lines[: len(lines) // 2])  # about half of its reference answer: over a minute
+    took = analyze(sent.from_text(text, lines=True), bank, q).timing.total_seconds
+    assert 60 < took < 150
+    far_under = analyze(sent.from_text(text, lines=True), bank, q, target_seconds=took + 86)
+    assert not any(g.startswith("Length") for g in far_under.went_well)
+    assert not any(p.rule in ("too_short", "too_long") for p in far_under.points)
+    near = analyze(sent.from_text(text, lines=True), bank, q, target_seconds=took + 10)
+    assert any(g.startswith("Length") for g in near.went_well)

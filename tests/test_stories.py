@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.history import Store, StoreError
-from app.stories.bank import PRINCIPLES, StoryError, make_story, parse_file, to_file
+from app.stories.bank import PRINCIPLES, StoryError, from_history, make_story, parse_file, to_file
 from app.stories.coverage import readiness, uncovered
 from tests.test_cli import _run
 from tests.test_store import db_path, make_result, write_wav
@@ -35,14 +35,15 @@ def test_stories_are_saved_linked_and_covered(tmp_path: Path, star_home: Path) -
         assert (use.story_id, use.chosen_by, use.question_id) == (slower, "person", "q08")
         assert list(store.story_texts()) == [slower]  # the person's link teaches the suggestion
 
-        rows = {r.principle: r for r in readiness(store.stories(), store.story_uses())}
+        stories = from_history(store.stories())  # the history keeps plain records; the bank's Story of them
+        rows = {r.principle: r for r in readiness(stories, store.story_uses())}
         assert (
             rows["Ownership"].stories == ("The night the freezer failed",) and rows["Ownership"].attempts == 0
         )
         assert rows["Have Backbone; Disagree and Commit"].attempts == 1
-        assert len(uncovered(store.stories())) == 13
+        assert len(uncovered(stories)) == 13
 
-        edited = store.stories()[0].model_copy(update={"title": "The freezer night"})
+        edited = stories[0].model_copy(update={"title": "The freezer night"})
         store.save_story(edited)
         assert store.stories()[0].title == "The freezer night"
         store.delete_story(slower)  # its answer stays, unlinked

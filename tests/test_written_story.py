@@ -15,7 +15,7 @@ from app.analysis.analyze import analyze
 from app.bank.questions import Bank
 from app.history import Store
 from app.services import Services
-from app.stories.bank import make_story, parse_file, to_file
+from app.stories.bank import from_history, make_story, parse_file, to_file
 from app.stories.rehearse import question_for
 from app.stories.written import compare, numbers_in, read_written
 from tests.gui_utils import open_window
@@ -70,7 +70,7 @@ def test_the_written_version_is_saved_exported_and_imported_with_the_story(star_
         sid = store.save_story(make_story("Tape on nights", "", ("Ownership",), WRITTEN))
         [story] = store.stories()
         assert story.id == sid and story.written == WRITTEN
-        exported = to_file(store.stories())
+        exported = to_file(from_history(store.stories()))
     assert json.loads(exported)["format"] == 2
     assert parse_file(exported)[0].written == WRITTEN
     old = '{"format": 1, "stories": [{"title": "Old one", "summary": "", "principles": []}]}'

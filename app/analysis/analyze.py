@@ -11,7 +11,8 @@ from typing import Any
 
 from app.analysis.decode import order_problems
 from app.analysis.delivery import Delivery, measure_delivery
-from app.analysis.feedback import Point, feedback
+from app.analysis.evidence import hesitations_in
+from app.analysis.feedback import MAX_POINTS, Point, feedback
 from app.analysis.labeller_files import default_labeller
 from app.analysis.one_event import tells_no_event
 from app.analysis.sections import SectionFinding, judge, missing_of, unclear_of, with_lesson
@@ -44,6 +45,10 @@ class Analysis:
     # "um"/"uh" from a second listen that keeps them (app/speech/fillers.py), once it has run
     hesitations: tuple[Word, ...] | None = None
     sound: Sound | None = None  # how it sounded (app.analysis.sound), measured beside that listen
+    # Every point the answer earns, one per topic, most important first (`points` are its first three):
+    # computed once, read by the follow-ups, the grade, the loop report and the progress view. None in
+    # a record saved before it was kept (`every_point` works it out).
+    triggered: tuple[Point, ...] | None = None
 
     @property
     def missing(self) -> tuple[Label, ...]:
@@ -178,9 +183,9 @@ def relabel(analysis: Analysis, sentence: int, section: Label, question: Questio
 def with_hesitations(
     analysis: Analysis, words: Sequence[Word] | None, question: Question | None, sound: Sound | None = None
 ) -> Analysis:
-    """The same answer, its fillers counted from the second listen (None: no second listen) and how it
-    sounded: labels, corrections and states stay; the filler figures, the points and the timeline's
-    marks follow."""
+    """The same answer, its fillers counted from the words of the second listen (None: no second listen;
+    only their "um"/"uh" are kept) and how it sounded: labels, corrections and states stay; the filler
+    figures, the points and the timeline's marks follow."""
     return _measure(
         list(analysis.sentences),
         analysis.findings,
@@ -190,15 +195,18 @@ def with_hesitations(
         analysis.corrections,
         analysis.model_sections,
         analysis.cut_off,
-        tuple(words) if words is not None else analysis.hesitations,
+        hesitations_in(words) if words is not None else analysis.hesitations,
         sound or analysis.sound,
     )
 
 
-def every_rule(analysis: Analysis) -> set[str]:
-    """Every feedback rule the answer triggers, not only the three the screen shows: what the
-    follow-ups dig into and what the practice schedule grades on. The off-topic point needs the
-    question, which the analysis does not keep: it is taken from the points already given."""
+def every_point(analysis: Analysis) -> tuple[Point, ...]:
+    """Every feedback point the answer earns, not only the three the screen shows: what the follow-ups
+    dig into, what the practice schedule grades on and what a retry is compared with."""
+    if analysis.triggered is not None:
+        return analysis.triggered
+    # A record saved before the analysis kept them: worked out again from what it holds. The off-topic
+    # point needs the question, which the analysis does not keep: it is taken from the points given.
     points, _ = feedback(
         analysis.sentences,
         analysis.findings,
@@ -207,9 +215,17 @@ def every_rule(analysis: Analysis) -> set[str]:
         analysis.delivery,
         analysis.cut_off,
         limit=None,
+        no_event=any(p.rule == "no_event" for p in analysis.points),
+        off_topic=None,
         sound=analysis.sound,
     )
-    return {p.rule for p in points} | {p.rule for p in analysis.points}
+    seen = {p.rule for p in points}
+    return tuple(points) + tuple(p for p in analysis.points if p.rule not in seen)
+
+
+def every_rule(analysis: Analysis) -> set[str]:
+    """The names of `every_point`: the rules the answer triggers."""
+    return {p.rule for p in every_point(analysis)}
 
 
 def _measure(
@@ -232,13 +248,14 @@ def _measure(
     timing = measure_timing(labelled, target_seconds, answer_sentences(question) if question else None)
     missed = off_topic(question.question, [s.text for s in labelled]) if question else None
     no_event = tells_no_event([s.text for s in labelled if s.section != "other"])
-    points, good = feedback(
+    every, good = feedback(  # once per answer: everything else reads `triggered`
         labelled,
         findings,
         problems,
         timing,
         delivery,
         cut_off,
+        limit=None,
         off_topic=missed.name if missed else None,
         no_event=no_event,
         sound=sound,
@@ -249,7 +266,7 @@ def _measure(
         order_problems=problems,
         timing=timing,
         delivery=delivery,
-        points=tuple(points),
+        points=tuple(every[:MAX_POINTS]),
         went_well=tuple(good),
         question_id=question.id if question else None,
         corrections=corrections,
@@ -257,12 +274,14 @@ def _measure(
         cut_off=cut_off,
         hesitations=hesitations,
         sound=sound,
+        triggered=tuple(every),
     )
 
 
 __all__ = [
     "Analysis",
     "analyze",
+    "every_point",
     "every_rule",
     "from_record",
     "relabel",

@@ -356,6 +356,11 @@ def hesitation_kind(token: str) -> str:
     )
 
 
+def hesitations_in(words: Sequence[Word]) -> tuple[Word, ...]:
+    """The "um"/"uh" among the words of the second, filler-keeping listen (app/speech/fillers.py)."""
+    return tuple(w for w in words if FILLER_HESITATIONS.fullmatch(_clean(w.text)))
+
+
 def heard_hesitations(hesitations: Sequence[Word], sentences: Sequence[Sentence]) -> list[Evidence]:
     """ "um"/"uh" from the second, filler-keeping listen (app/speech/fillers.py), each in the sentence
     being said at its time."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.analysis.analyze import Analysis
-from app.analysis.feedback import TOPIC, Point, feedback
+from app.analysis.analyze import Analysis, every_point
+from app.analysis.feedback import TOPIC, Point
 from app.analysis.types import STAR, Label
 
 
@@ -31,31 +31,13 @@ class Progress:
     total_after: float
 
 
-def _every_point(a: Analysis) -> list[Point]:
-    """Every point the rules find, with how it sounded, and the points that need the question (off topic,
-    no single event), taken from those given: without them a retry called "monotone" or "off topic"
-    New when the last try had it too (issue 27). The same set as analyze.every_rule, as points."""
-    points, _ = feedback(
-        a.sentences,
-        a.findings,
-        a.order_problems,
-        a.timing,
-        a.delivery,
-        a.cut_off,
-        limit=None,
-        sound=a.sound,
-    )
-    found = {p.rule for p in points}
-    return points + [p for p in a.points if p.rule not in found]
-
-
 def _topic(p: Point) -> str:
     return TOPIC.get(p.rule, p.rule)
 
 
 def since_last(previous: Analysis, current: Analysis) -> Progress:
-    before = _every_point(previous)
-    now_topics = {_topic(p) for p in _every_point(current)}
+    before = every_point(previous)
+    now_topics = {_topic(p) for p in every_point(current)}
     before_topics = {_topic(p) for p in before}
     fixed = tuple(p for p in before if _topic(p) not in now_topics)
     shown = current.points

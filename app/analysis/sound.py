@@ -11,14 +11,12 @@ The lines were chosen on development clips (tests/data/audio/sound/dev_*) and ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from app.analysis.point import Point
-from app.analysis.timing import clock
 from app.analysis.types import Sentence
 
 SAMPLE_RATE = 16_000
@@ -107,36 +105,3 @@ def measure_sound(samples: npt.NDArray[np.float32], sentences: Sequence[Sentence
         quieter_db=_db(first) - _db(last) if third > 5 else None,
         quieter_at=end - third,
     )
-
-
-def sound_points(sound: Sound, rel: Callable[[float], float]) -> list[Point]:
-    """How it sounded (app.analysis.sound): measured from the recording after Stop."""
-    out: list[Point] = []
-    if sound.monotone:
-        a, b = sound.monotone[0]
-        out.append(
-            Point(
-                "monotone",
-                f"Your voice stayed on one note from {clock(rel(a))} to {clock(rel(b))}. Let it rise and fall: "
-                "lift the words that matter, such as the result and its number.",
-                at=rel(a),
-            )
-        )
-    if sound.fade_db is not None and sound.fade_db >= FADE_DB:
-        out.append(
-            Point(
-                "fading",
-                f"Your voice fades at the ends of sentences (about {sound.fade_db:.0f} dB quieter). Keep the "
-                "last words as strong as the first: they often carry the result.",
-            )
-        )
-    if sound.quieter_db is not None and sound.quieter_db >= QUIETER_DB:
-        out.append(
-            Point(
-                "quieter",
-                f"The answer got quieter as it went on ({sound.quieter_db:.0f} dB from the first third to the "
-                "last). Keep your voice up to the end.",
-                at=rel(sound.quieter_at) if sound.quieter_at is not None else None,
-            )
-        )
-    return out

@@ -4,6 +4,7 @@ records. The store depends on nothing above it: the practice layer hands it a `N
 from app.history.records import (
     AttemptRecord,
     AttemptSummary,
+    GradedAnswer,
     NewAttempt,
     OverallStats,
     QuestionStats,
@@ -21,6 +22,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AttemptRecord",
     "AttemptSummary",
+    "GradedAnswer",
     "NewAttempt",
     "OverallStats",
     "QuestionStats",

@@ -1,22 +1,47 @@
 """Opening the history: creating or upgrading its tables, opening a healthy one that cannot be written
 for reading only, and salvaging a damaged one into a new file (app.history.salvage) after keeping a
-copy of it once."""
+copy of it once.
+
+It makes the history object with the function it is handed (`Store` itself, app.history.store), so
+that the store can open itself through this module without the two importing each other.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from app.core import paths
 from app.history import files, salvage
 from app.history.records import StoreError
 from app.history.schema import DB_NAME, MIGRATIONS, SCHEMA_VERSION
-from app.history.store import Store
 
 
-def open_history(path: Path | None = None) -> Store:
+class Opened(Protocol):
+    """What opening reads and sets of the history it makes (app.history.store.Store)."""
+
+    _conn: sqlite3.Connection
+    path: Path
+    read_only: bool
+    recovery_messages: list[str]
+
+    @property
+    def version(self) -> int: ...
+    def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+    def recover_interrupted(self) -> list[str]: ...
+    def close(self) -> None: ...
+
+
+S = TypeVar("S", bound=Opened)
+Make = Callable[[sqlite3.Connection, Path], S]
+
+
+def open_history(make: Make[S], path: Path | None = None) -> S:
     """Open the history; a damaged one raises StoreError naming the copy kept of it (see `recover`)."""
     path = path or paths.data_dir() / DB_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,14 +55,14 @@ def open_history(path: Path | None = None) -> Store:
                 f"{copy}. Start a new history to continue practising.",
                 copy=copy,
             )
-    return connect(path)
+    return connect(make, path)
 
 
-def connect(path: Path) -> Store:
+def connect(make: Make[S], path: Path) -> S:
     """Open a checked history: read-write, or read-only when it cannot be written."""
     why = files.unwritable(path)
     if why is not None:
-        return _connect_read_only(path, why)
+        return _connect_read_only(make, path, why)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
     except sqlite3.Error as e:
@@ -47,7 +72,7 @@ def connect(path: Path) -> Store:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        store = Store(conn, path)
+        store = make(conn, path)
         _migrate(store)
         store.recovery_messages = store.recover_interrupted()
     except sqlite3.Error as e:
@@ -61,7 +86,7 @@ def connect(path: Path) -> Store:
     return store
 
 
-def _connect_read_only(path: Path, why: str) -> Store:
+def _connect_read_only(make: Make[S], path: Path, why: str) -> S:
     """A healthy history that cannot be written is still shown; saving into it says it failed."""
     if not path.exists():
         raise StoreError(f"Your practice history {path} cannot be written: {why}.")
@@ -69,7 +94,7 @@ def _connect_read_only(path: Path, why: str) -> Store:
         conn = salvage.connect_readonly(path)
     except sqlite3.Error as e:
         raise StoreError(f"Your practice history {path} cannot be written ({why}) or read ({e}).") from None
-    store = Store(conn, path)
+    store = make(conn, path)
     store.read_only = True
     try:
         version = store.version
@@ -90,7 +115,7 @@ def _connect_read_only(path: Path, why: str) -> Store:
     return store
 
 
-def recover_history(path: Path | None = None) -> Store:
+def recover_history(make: Make[S], path: Path | None = None) -> S:
     """Open the history, as the app and the command line do. A damaged one is salvaged: what can
     still be read goes into a new history, the damaged file is kept once, and the first message
     says how many attempts came back and where the damaged file is."""
@@ -99,11 +124,11 @@ def recover_history(path: Path | None = None) -> Store:
     if path.exists():
         problem = files.check(path)
         if problem:
-            return _salvage(path, problem)
-    return connect(path)
+            return _salvage(make, path, problem)
+    return connect(make, path)
 
 
-def _salvage(path: Path, problem: str) -> Store:
+def _salvage(make: Make[S], path: Path, problem: str) -> S:
     """Build the new history beside the damaged one, then put it in its place in one rename; the
     damaged WAL goes first, so SQLite never applies it to the new file."""
     files.refuse_unrepairable(path, problem)
@@ -117,7 +142,7 @@ def _salvage(path: Path, problem: str) -> Store:
         ) from None
     fresh = path.with_name(f".{path.name}.salvage-{uuid.uuid4().hex[:8]}")
     try:
-        new = connect(fresh)
+        new = connect(make, fresh)
         try:
             result = salvage.salvage_into(copy, new._conn)
             new._conn.execute("PRAGMA journal_mode = DELETE")  # all of it in the one file
@@ -129,7 +154,7 @@ def _salvage(path: Path, problem: str) -> Store:
                 companion.unlink(missing_ok=True)
             os.replace(fresh, path)
         else:  # another STAR Coach replaced it meanwhile: open theirs
-            return connect(path)
+            return connect(make, path)
     except (OSError, sqlite3.Error) as e:
         raise StoreError(
             f"Your practice history {path} is damaged ({problem}) and could not be repaired ({e}). "
@@ -139,12 +164,12 @@ def _salvage(path: Path, problem: str) -> Store:
     finally:
         for leftover in files.companions(fresh):
             leftover.unlink(missing_ok=True)
-    store = connect(path)
+    store = connect(make, path)
     store.recovery_messages.insert(0, salvage.message(path, problem, copy, result))
     return store
 
 
-def _migrate(store: Store) -> None:
+def _migrate(store: Opened) -> None:
     current = store.version
     if current > SCHEMA_VERSION:
         raise StoreError(

@@ -7,11 +7,12 @@ import json
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from app.history.records import (
     AttemptRecord,
     AttemptSummary,
+    GradedAnswer,
     OverallStats,
     QuestionStats,
     StoreError,
@@ -20,9 +21,6 @@ from app.history.records import (
 )
 from app.history.schema import FROM_ATTEMPTS, SUMMARY_COLUMNS
 from app.speech.transcript import Transcript
-
-if TYPE_CHECKING:
-    from app.schedule.due import Review
 
 # A complete STAR answer has every section present: none missing and none unclear. Unclear is in the
 # saved analysis only (the record, or the `analysis` column before schema 4); counting no missing alone
@@ -43,18 +41,16 @@ class Reading:
     def _abs(self, rel: str) -> Path:
         return self.data_dir / rel
 
-    def reviews(self) -> dict[str, list[Review]]:
+    def reviews(self) -> dict[str, list[GradedAnswer]]:
         """Every complete attempt as a graded review, per question, oldest first: what the practice
         schedule (app.schedule.due) replays. The person's grade wins over the app's."""
-        from app.schedule.due import Review
-
-        out: dict[str, list[Review]] = {}
+        out: dict[str, list[GradedAnswer]] = {}
         for r in self._conn.execute(
             "SELECT question_id, started_at, COALESCE(grade_set, grade, 3) AS g FROM attempts "
             "WHERE status = 'complete' ORDER BY started_at, id"
         ):
             out.setdefault(r["question_id"], []).append(
-                Review(datetime.fromisoformat(r["started_at"]), r["g"])
+                GradedAnswer(datetime.fromisoformat(r["started_at"]), r["g"])
             )
         return out
 

@@ -131,7 +131,8 @@ def _float(value: Any) -> float | None:
 
 @dataclass(frozen=True)
 class NewAttempt:
-    """One finished answer to save: what the practice layer hands the history (it knows no more)."""
+    """One finished answer to save: what the practice layer hands the history (it knows no more). The
+    grade (1 Again … 4 Easy, app.schedule.grades) is worked out before the save: the history stores it."""
 
     question_id: str
     question_text: str
@@ -139,17 +140,25 @@ class NewAttempt:
     analysis: Analysis | None  # None: the answer could not be analysed (nothing was said)
     recording: Path
     recording_s: float
+    grade: int
 
 
-def analysis_columns(analysis: Analysis) -> dict[str, Any]:
+@dataclass(frozen=True)
+class GradedAnswer:
+    """One complete attempt as the practice schedule replays it (app.schedule.due reads `when`, `grade`)."""
+
+    when: datetime  # timezone-aware
+    grade: int  # the person's grade if they set one, else the app's
+
+
+def analysis_columns(analysis: Analysis, grade: int | None) -> dict[str, Any]:
     """The record holds the whole analysis; the `analysis` column (the `analyze --json` shape, schema 1-3)
     is left empty for new attempts and made from the record when read: the two together doubled the
     size of an attempt (18.9 -> 36.5 KB)."""
     from app.analysis.analyze import to_record
-    from app.schedule.grades import grade_of
 
     return {
-        "grade": grade_of(analysis),
+        "grade": grade,
         "missing": json.dumps(list(analysis.missing)),
         "section_seconds": json.dumps(
             {k: round(v.seconds, 2) for k, v in analysis.timing.sections.items() if v.present}
@@ -190,10 +199,10 @@ def attempt_row(new: NewAttempt, started_at: datetime, origin: str = PRACTICE) -
         "we_count": delivery.we_count if delivery else 0,
         "quantified": int(delivery.quantified) if delivery else 0,
         **(
-            analysis_columns(analysis)
+            analysis_columns(analysis, new.grade)
             if analysis is not None
             else {
-                "grade": 1,
+                "grade": new.grade,
                 "missing": json.dumps(list(STAR)),
                 "section_seconds": "{}",
                 "analysis": None,

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.history import files
+from app.history import files, opening
 from app.history.loops import LoopStoring
 from app.history.records import NewAttempt, StoreError, analysis_columns, attempt_row
 from app.history.schema import INSERT_ATTEMPT, PRACTICE
@@ -55,23 +55,27 @@ class Store(LoopStoring):
         # Test hook, called while an attempt is saved: "inserting" and "completing" inside the
         # transactions, "inserted" and "moved" between them.
         self.on_stage: Callable[[str], None] | None = None
+        # How an analysis saved without its grade is graded: handed in by the layer that grades
+        # (app.services gives app.schedule.grades.grade_of); None keeps the grade saved before.
+        self.grade_with: Callable[[Analysis], int] | None = None
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
         """Open the history; a damaged one raises StoreError naming the copy kept of it (see `recover`)."""
-        from app.history.opening import open_history
-
-        return open_history(path)
+        return opening.open_history(cls, path)
 
     @classmethod
     def recover(cls, path: Path | None = None) -> Store:
         """Open the history, as the app and the command line do: a damaged one is salvaged
         (app.history.opening)."""
-        from app.history.opening import recover_history
+        return opening.recover_history(cls, path)
 
-        return recover_history(path)
+    @classmethod
+    def connect(cls, path: Path) -> Store:
+        """Open a history already checked at start-up: read-write, or read-only when it cannot be written."""
+        return opening.connect(cls, path)
 
     def close(self) -> None:
         self.closed = True
@@ -233,15 +237,18 @@ class Store(LoopStoring):
             if not f.name.endswith(PARTIAL_SUFFIX) and f"recordings/{f.name}" not in known
         ]
 
-    def save_analysis(self, attempt_id: int, analysis: Analysis) -> None:
+    def save_analysis(self, attempt_id: int, analysis: Analysis, grade: int | None = None) -> None:
         """Replace an attempt's analysis (after the person corrected a label, or the fillers were
-        counted on a second listen): the record, the JSON and the columns History and Statistics read."""
-        row = analysis_columns(analysis)
+        counted on a second listen): the record, the JSON and the columns History and Statistics read.
+        `grade`: the app's grade of the new analysis (app.schedule.grades); None: `grade_with`'s."""
+        if grade is None and self.grade_with is not None:
+            grade = self.grade_with(analysis)
+        row = analysis_columns(analysis, grade)
         fillers = analysis.delivery.fillers_per_minute
         with self._tx() as c:
             changed = c.execute(
                 "UPDATE attempts SET missing = ?, section_seconds = ?, analysis = ?, record = ?, "
-                "fillers_per_min = ?, grade = ? WHERE id = ? AND status = 'complete'",
+                "fillers_per_min = ?, grade = COALESCE(?, grade) WHERE id = ? AND status = 'complete'",
                 (
                     row["missing"],
                     row["section_seconds"],

@@ -6,14 +6,40 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from app.history import files
 from app.history.follow_ups import FollowUpStoring
 from app.history.records import StoreError
-from app.stories.bank import Story
+
+
+class StoryFields(Protocol):
+    """What the history keeps of a story (app.stories.bank.Story, validated above, has these)."""
+
+    @property
+    def id(self) -> int | None: ...  # None until saved
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def principles(self) -> Sequence[str]: ...
+    @property
+    def written(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class StoredStory:
+    """A story as the history holds it; app.stories.bank.from_history makes the bank's Story of it."""
+
+    id: int
+    title: str
+    summary: str
+    principles: tuple[str, ...]
+    written: str
 
 
 @dataclass(frozen=True)
@@ -35,10 +61,10 @@ class StoryStoring(FollowUpStoring):
 
         def _tx(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
 
-    def stories(self) -> list[Story]:
+    def stories(self) -> list[StoredStory]:
         rows = self._conn.execute("SELECT id, title, summary, principles, written FROM stories ORDER BY id")
         return [
-            Story(
+            StoredStory(
                 id=r["id"],
                 title=r["title"],
                 summary=r["summary"],
@@ -48,7 +74,7 @@ class StoryStoring(FollowUpStoring):
             for r in rows
         ]
 
-    def save_story(self, story: Story) -> int:
+    def save_story(self, story: StoryFields) -> int:
         """Insert a new story (id None) or update one; returns its id."""
         values = (story.title, story.summary, json.dumps(list(story.principles)), story.written)
         try:
@@ -69,7 +95,7 @@ class StoryStoring(FollowUpStoring):
         except (sqlite3.Error, OSError) as e:
             raise files.save_error(e) from None
 
-    def import_stories(self, stories: list[Story]) -> int:
+    def import_stories(self, stories: Sequence[StoryFields]) -> int:
         """Add every story of an imported bank in one transaction: all of them or none."""
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
         try:

@@ -8,17 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.core.jobs import run_serially
 from app.history.store import Store
+
+if TYPE_CHECKING:
+    from app.analysis.analyze import Analysis
 
 T = TypeVar("T")
 
 
 class HistoryWorker:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, grade_with: Callable[[Analysis], int] | None = None) -> None:
         self.path = path
+        self.grade_with = grade_with  # how a corrected analysis is graded (Store.grade_with)
         # One thread: one job at a time, in order, so a save is never overtaken.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="star-coach-history")
         self._store: Store | None = None
@@ -35,9 +39,8 @@ class HistoryWorker:
     def _open(self) -> Store:
         """The worker's connection, opened by its first job (jobs never overlap, so one is enough)."""
         if self._store is None:  # checked (and repaired if need be) at start-up: not read whole again
-            from app.history.opening import connect
-
-            self._store = connect(self.path)
+            self._store = Store.connect(self.path)
+            self._store.grade_with = self.grade_with
         return self._store
 
     def close(self) -> None:

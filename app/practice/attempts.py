@@ -11,7 +11,7 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import Analysis, analyze, from_record
 from app.bank.questions import Bank
 from app.history import Store, StoreError
-from app.stories.bank import Story
+from app.stories.bank import Story, from_history
 from app.stories.match import StoryChoice, Suggestion, suggest
 
 
@@ -57,7 +57,7 @@ def remember_story(
     """Which of the person's stories this answer told, linked as the app's suggestion when it is sure
     (or as the person's own choice when they were rehearsing that story); None when there is no story
     bank yet."""
-    stories = tuple(store.stories())
+    stories = tuple(from_history(store.stories()))
     if not stories:
         return None
     if rehearsed is not None and rehearsed.id is not None:

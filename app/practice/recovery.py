@@ -17,6 +17,7 @@ from app.analysis import sentences as sent
 from app.analysis.analyze import analyze
 from app.bank.questions import Bank, Question
 from app.history import RECOVERED, NewAttempt, Store
+from app.schedule.grades import AGAIN, grade_of
 from app.speech.audio import SAMPLE_RATE, decode_audio
 from app.speech.transcript import SpeechError, Transcriber
 
@@ -70,7 +71,8 @@ def transcribe_recordings(
             else None
         )
         ended = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        result = NewAttempt(question.id, question.question, transcript, analysis, path, seconds)
+        grade = grade_of(analysis) if analysis is not None else AGAIN
+        result = NewAttempt(question.id, question.question, transcript, analysis, path, seconds, grade)
         recovered.append(Recovered(result, ended - timedelta(seconds=round(seconds))))
     return recovered, problems
 

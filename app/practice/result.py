@@ -10,6 +10,7 @@ from app.analysis.analyze import Analysis
 from app.bank.questions import Question
 from app.followups.rules import FollowUp
 from app.history import NewAttempt
+from app.schedule.grades import grade_of
 from app.speech.capture_worker import RecordingResult
 from app.speech.transcript import Transcript
 from app.stories.bank import Story
@@ -41,7 +42,7 @@ class PracticeResult:
     comparison: Comparison | None = None
 
     def for_history(self) -> NewAttempt:
-        """What the history saves of this answer (it knows nothing of the practice layer)."""
+        """What the history saves of this answer (it knows nothing of the practice layer), graded here."""
         return NewAttempt(
             question_id=self.question.id,
             question_text=self.question.question,
@@ -49,4 +50,5 @@ class PracticeResult:
             analysis=self.analysis,
             recording=self.recording.path,
             recording_s=self.recording.seconds,
+            grade=grade_of(self.analysis),
         )

@@ -33,7 +33,7 @@ from app.speech.answer import AnswerResult, AnswerSession
 from app.speech.ask import QuestionReader
 from app.speech.audio import Samples, decode_audio
 from app.speech.capture_worker import RecordingResult
-from app.speech.fillers import listen_for_fillers
+from app.speech.fillers import second_listen
 from app.speech.transcript import Transcriber
 from app.stories.bank import Story
 from app.stories.written import DEFAULT_WPM, Comparison, compare, read_written
@@ -367,7 +367,7 @@ class PracticeSession(QObject):
         engine = self.engine
 
         def work() -> PracticeResult | None:
-            words = listen_for_fillers(engine, samples)
+            words = second_listen(engine, samples)  # every word: the analysis counts the fillers
             try:  # how it sounded: pitch and loudness from the same samples (a few seconds)
                 sound = measure_sound(samples, first.analysis.sentences)
             except Exception as e:  # a measure that fails leaves the feedback as it was

@@ -17,10 +17,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from app.core.dates import relative
 from app.schedule.grades import GRADE_NAMES, HARD
+
+
+class Graded(Protocol):
+    """One graded answer as the schedule replays it: a `Review`, or the history's own record of one
+    (app.history.GradedAnswer), which the caller hands over as it is."""
+
+    @property
+    def when(self) -> datetime: ...  # timezone-aware
+    @property
+    def grade(self) -> int: ...  # 1 Again … 4 Easy
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ def _scheduler() -> Any:
     return Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 
 
-def due_date(reviews: Sequence[Review]) -> datetime:
+def due_date(reviews: Sequence[Graded]) -> datetime:
     """When the card is next due after these reviews (oldest first)."""
     from fsrs import Card, Rating
 
@@ -80,7 +90,7 @@ def due_date(reviews: Sequence[Review]) -> datetime:
     return due
 
 
-def plans(reviews: Mapping[str, Sequence[Review]], titles: Mapping[str, str]) -> list[Plan]:
+def plans(reviews: Mapping[str, Sequence[Graded]], titles: Mapping[str, str]) -> list[Plan]:
     """Every card with at least one review, soonest due first."""
     out = []
     for key, rs in reviews.items():
@@ -99,7 +109,7 @@ def end_of_day(now: datetime) -> datetime:
 
 
 def due_today(
-    reviews: Mapping[str, Sequence[Review]], titles: Mapping[str, str], now: datetime
+    reviews: Mapping[str, Sequence[Graded]], titles: Mapping[str, str], now: datetime
 ) -> list[Plan]:
     """The cards due before midnight, the most overdue first."""
     cutoff = end_of_day(now)

@@ -1,16 +1,49 @@
 """Today's practice list from the history: the questions due (FSRS over their graded answers) and the
-stories due (over the graded answers that told them), each story with a question to tell it for."""
+stories due (over the graded answers that told them), each story with a question to tell it for.
+
+The schedule knows nothing of how the history is kept: it reads it through the three functions of the
+object it is handed (`History`; the history's `Store` is one), on whatever thread the caller runs it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from app.bank.questions import Bank, Question
-from app.history import Store
-from app.schedule.due import Plan, Review, due_today
-from app.stories.bank import Story
+from app.schedule.due import Graded, Plan, Review, due_today
+
+
+class Story(Protocol):
+    """A story of the person's bank, as far as the schedule reads it."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def principles(self) -> Sequence[str]: ...
+
+
+class StoryUse(Protocol):
+    """One graded answer that told a story."""
+
+    @property
+    def story_id(self) -> int: ...
+    @property
+    def started_at(self) -> str: ...  # UTC, ISO 8601
+    @property
+    def grade(self) -> int: ...
+
+
+class History(Protocol):
+    """What the schedule reads of the history (app.history.Store has these)."""
+
+    def reviews(self) -> Mapping[str, Sequence[Graded]]: ...
+    def stories(self) -> Sequence[Story]: ...
+    def story_uses(self) -> Sequence[StoryUse]: ...
 
 
 @dataclass(frozen=True)
@@ -33,15 +66,15 @@ def question_titles(bank: Bank) -> dict[str, str]:
     return {q.id: f"{q.number}. {q.question}" for q in bank.questions}
 
 
-def today(store: Store, bank: Bank, now: datetime | None = None) -> Today:
+def today(history: History, bank: Bank, now: datetime | None = None) -> Today:
     now = now or datetime.now(UTC)
     titles = question_titles(bank)
-    reviews = {k: v for k, v in store.reviews().items() if k in titles}
+    reviews = {k: v for k, v in history.reviews().items() if k in titles}
     plans = due_today(reviews, titles, now)
     practised = {k: len(v) for k, v in reviews.items()}
-    stories = {s.id: s for s in store.stories()}
+    stories = {s.id: s for s in history.stories()}
     by_story: dict[str, list[Review]] = {}
-    for use in store.story_uses():
+    for use in history.story_uses():
         by_story.setdefault(str(use.story_id), []).append(
             Review(datetime.fromisoformat(use.started_at), use.grade)
         )

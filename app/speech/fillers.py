@@ -4,7 +4,8 @@ Whisper leaves out nearly every hesitation (none of 35 in the development clips)
 say "at least N". Prompted with text that has fillers in it, the same model writes them down: 31 of 35
 on the development clips (`bench/fillers.py` says how it was measured), and none on the same stories
 told without them. The first transcript stays what the person reads; this pass runs in the background
-after the feedback is shown and only its "um"/"uh" are kept.
+after the feedback is shown. It returns every word it heard; the analysis keeps and counts the
+"um"/"uh" (app.analysis.evidence.hesitations_in), so that what counts as a filler is said in one place.
 """
 
 from __future__ import annotations
@@ -17,14 +18,20 @@ from app.speech.transcript import Word
 FILLER_PROMPT = "So, um, I was, uh, working there and, um, we had, uh, a problem."
 
 
-def listen_for_fillers(engine: object, samples: Samples) -> tuple[Word, ...] | None:
-    """The "um"/"uh" words heard in `samples` (16 kHz mono), with their times; None when the engine
-    cannot be prompted (Sphinx), and the transcript's own count stands."""
-    from app.analysis.evidence import clean_token
-    from app.analysis.spoken_words import FILLER_HESITATIONS
+def second_listen(engine: object, samples: Samples) -> tuple[Word, ...] | None:
+    """Every word heard in `samples` (16 kHz mono) by a listen prompted to keep "um" and "uh", with
+    their times; None when the engine cannot be prompted (Sphinx), and the transcript's own count
+    stands."""
     from app.speech.transcribe import WhisperTranscriber
 
     if not isinstance(engine, WhisperTranscriber):
         return None
-    heard = engine.transcribe(samples, prompt=FILLER_PROMPT)
-    return tuple(w for w in heard.words if FILLER_HESITATIONS.fullmatch(clean_token(w.text)))
+    return engine.transcribe(samples, prompt=FILLER_PROMPT).words
+
+
+def listen_for_fillers(engine: object, samples: Samples) -> tuple[Word, ...] | None:
+    """Replaced by `second_listen`, whose words the analysis counts: kept only so that a caller still
+    using it (bench/fillers.py) fails saying so, instead of counting every word as a filler."""
+    raise NotImplementedError(
+        "listen_for_fillers is gone: count app.analysis.evidence.hesitations_in(second_listen(engine, samples))"
+    )

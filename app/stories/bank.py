@@ -4,6 +4,7 @@ so that a hand-edited file is refused with the field that is wrong, before anyth
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
@@ -75,6 +76,12 @@ def parse_file(text: str) -> list[Story]:
             f"format {parsed.format} is not one this version reads ({', '.join(map(str, READS))})"
         )
     return [s.model_copy(update={"id": None}) for s in parsed.stories]
+
+
+def from_history(rows: Iterable[object]) -> list[Story]:
+    """The bank's stories from the history's records of them (app.history.stories.StoredStory), which
+    were validated when saved."""
+    return [Story.model_validate(r, from_attributes=True) for r in rows]
 
 
 def to_file(stories: list[Story]) -> str:

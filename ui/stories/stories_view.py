@@ -34,7 +34,7 @@ from app.history import Store
 from app.history.stories import StoryUse
 from app.history.worker import HistoryWorker
 from app.schedule.grades import GRADE_NAMES
-from app.stories.bank import Story, parse_file, to_file
+from app.stories.bank import Story, from_history, parse_file, to_file
 from app.stories.coverage import Readiness, readiness, uncovered
 from app.stories.rehearse import question_for
 from ui.common.star_style import SHORT_COLOR
@@ -144,7 +144,9 @@ class StoriesView(QWidget):
 
     def refresh(self) -> None:
         self.history.submit(
-            lambda store: (store.stories(), store.story_uses(), store.recent_pace()), self._fill, self._failed
+            lambda store: (from_history(store.stories()), store.story_uses(), store.recent_pace()),
+            self._fill,
+            self._failed,
         )
 
     def _fill(self, out: tuple[list[Story], list[StoryUse], float | None]) -> None:
@@ -299,7 +301,7 @@ class StoriesView(QWidget):
         from app.core.files import atomic_write_text
 
         self.history.submit(
-            lambda store: atomic_write_text(path, to_file(store.stories())),
+            lambda store: atomic_write_text(path, to_file(from_history(store.stories()))),
             lambda _: None,
             self._failed,
         )
