@@ -180,9 +180,8 @@ def test_a_locked_history_is_said_in_the_window(
         with qtbot.waitSignal(view.failed, timeout=30_000) as said:
             view.delete_selected()
         message = said.args[0]
-        assert message.startswith("Nothing was deleted: database is locked.")
-        assert "Another program (or another STAR Coach) is using your practice history" in message
-        assert "Close it, then try again" in message
+        assert message.startswith("Nothing was deleted: your practice history is locked.")
+        assert "Another program (or another STAR Coach) is using it: close that program" in message
         assert view.problem.isVisible() and view.problem.label.text() == message
         window.grab().save(str(screenshot_dir / "history-locked-delete.png"))
 

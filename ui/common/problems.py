@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from app.core import paths
 
+# SQLite's own words, as a person would say them
+SQLITE_WORDS = {
+    "database is locked": "your practice history is locked",
+    "attempt to write a readonly database": "your practice history can only be read",
+}
+
 
 def what_to_do(message: str) -> str:
     low = message.lower()
@@ -12,8 +18,8 @@ def what_to_do(message: str) -> str:
         return "It may have been deleted from another window or program: open History again (Ctrl+H)."
     if "locked" in low or "busy" in low:
         return (
-            "Another program (or another STAR Coach) is using your practice history. Close it, then try "
-            "again; nothing was lost."
+            "Another program (or another STAR Coach) is using it: close that program, then try again; "
+            "nothing was lost."
         )
     if "full" in low or "no space" in low:
         return "The disk is full: free some space, then try again; nothing was lost."
@@ -24,4 +30,5 @@ def what_to_do(message: str) -> str:
 
 def said(what: str, message: str) -> str:
     """`what` happened, why (`message`), and what to do."""
-    return f"{what}: {message.rstrip('.')}. {what_to_do(message)}"
+    why = SQLITE_WORDS.get(message, message)
+    return f"{what}: {why.rstrip('.')}. {what_to_do(message)}"

@@ -37,6 +37,7 @@ from app.history import RECOVERED, AttemptSummary, Store, StoreError
 from app.practice.attempts import load_attempt, question_text
 from ui.common.banner import Banner
 from ui.common.export_folder import remember, suggested
+from ui.common.focus import return_focus
 from ui.common.problems import said
 from ui.common.sorted_item import SortedItem
 
@@ -264,6 +265,7 @@ class HistoryView(QWidget):
                     "Ctrl+Space on each."
                 ),
             )
+            return_focus(self.table)
             return
         older, newer = sorted(ids)  # A is the earlier attempt, so "what changed" reads forward
         self._load(
@@ -282,6 +284,7 @@ class HistoryView(QWidget):
         day = datetime.fromisoformat(found[0].started_at).astimezone().date() if found else None
         name = suggested(found[0].question_id if found else "attempt", day=day, suffix=".md")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export attempt"), name, "Markdown (*.md)")
+        return_focus(self.table)
         if not path:
             return
         target = Path(path)
@@ -304,6 +307,7 @@ class HistoryView(QWidget):
             suggested("history", suffix=".csv"),
             "CSV (*.csv);;JSON (*.json)",
         )
+        return_focus(self.table)
         if not path:
             return
         target = Path(path)
@@ -322,6 +326,7 @@ class HistoryView(QWidget):
         answer = QMessageBox.question(
             self, self.tr("Delete"), self.tr("Delete {0} attempt(s) and their recordings?").format(len(ids))
         )
+        return_focus(self.table)
         if answer != QMessageBox.StandardButton.Yes:
             return
 
@@ -344,6 +349,7 @@ class HistoryView(QWidget):
             self.tr("Delete everything"),
             self.tr("Delete every attempt and recording? This cannot be undone."),
         )
+        return_focus(self.table)
         if answer == QMessageBox.StandardButton.Yes:
             self.notice.emit(self.tr("Deleting…"))
             self._run(
