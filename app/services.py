@@ -261,24 +261,37 @@ class Services:
             self.speaker.engine_ready.connect(check)
 
     def learn_corrections(self) -> None:
-        """Labels the person corrected become training answers for their own labeller (in the
-        background; the shipped labeller serves until it is ready)."""
-        try:
-            corrected = self.store.corrected_answers()
-        except StoreError:
-            return
-        if not corrected:
-            return
+        """Labels the person corrected become training answers for their own labeller (read on the
+        history worker, learnt in the background; the shipped labeller serves until it is ready)."""
         bank = self.practice.bank
-        stories = [
-            Story(tuple(t for t, _ in pairs), tuple(cast(Label, lab) for _, lab in pairs), f"mine-{i}")
-            for i, pairs in corrected
-        ]
-        run_task(lambda: learn_corrections(bank, stories), lambda _labeller: None, self.practice.error.emit)
+
+        def learn(corrected: list[tuple[int, list[tuple[str, str]]]]) -> None:
+            if not corrected:
+                return
+            stories = [
+                Story(tuple(t for t, _ in pairs), tuple(cast(Label, lab) for _, lab in pairs), f"mine-{i}")
+                for i, pairs in corrected
+            ]
+            run_task(
+                lambda: learn_corrections(bank, stories), lambda _labeller: None, self.practice.error.emit
+            )
+
+        self.history.submit(
+            lambda store: store.corrected_answers(),
+            learn,
+            lambda message: log.warning("corrected answers not read: %s", message),
+        )
 
     def recover_recordings(self, on_notice: Callable[[str], None] | None = None) -> None:
-        """Transcribe and analyse orphaned recordings in the background, then save them here."""
-        orphans = self.store.orphan_recordings()
+        """Recordings no attempt has (listed on the history worker): transcribed and analysed in the
+        background, then saved on the history worker."""
+        self.history.submit(
+            lambda store: store.orphan_recordings(),
+            lambda orphans: self._recover(orphans, on_notice),
+            lambda message: log.warning("recordings not checked: %s", message),
+        )
+
+    def _recover(self, orphans: list[Path], on_notice: Callable[[str], None] | None) -> None:
         if not orphans:
             return
         engine, bank = self.practice.engine, self.practice.bank

@@ -49,3 +49,19 @@ def press(window: MainWindow, keysym: str) -> None:
     """A key press from the X server, handled by the running event loop as a person's would be
     (see tests/test_practice_e2e.py for why not QTest's keyClick). Callers wait for the effect."""
     subprocess.run(["xdotool", "key", "--window", str(int(window.winId())), keysym], check=True)
+
+
+def show_history(qtbot: QtBot, window: MainWindow) -> None:
+    """The History page, once its first page has been read on the history worker."""
+    with qtbot.waitSignal(window.history_view.filled, timeout=10_000):
+        window.show_history()
+
+
+def replay_newest(qtbot: QtBot, window: MainWindow) -> None:
+    """History, then the newest attempt replayed (read on the history worker)."""
+    show_history(qtbot, window)
+    view = window.history_view
+    view.table.clearSelection()
+    view.table.selectRow(0)
+    with qtbot.waitSignal(view.replay, timeout=10_000):
+        view.replay_selected()

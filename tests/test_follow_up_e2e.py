@@ -16,7 +16,7 @@ from app.practice.follow_up import Reply, Step
 from app.practice.session import Phase
 from bench.wer import word_error_rate
 from tests.audio_utils import MonitorRecording, RecordedClock, correlate_files, espeak, feed
-from tests.gui_utils import open_window, press
+from tests.gui_utils import open_window, press, replay_newest
 from tests.test_practice_e2e import _short_answer
 from ui.main_window import MainWindow
 
@@ -108,9 +108,7 @@ def test_a_follow_up_is_asked_answered_aloud_judged_and_saved(
     assert (store.data_dir / saved.audio_path).is_file()
 
     # Replay in History shows the follow-up and the reply as they were judged.
-    window.show_history()
-    window.history_view.table.selectRow(0)
-    window.history_view.replay_selected()
+    replay_newest(qtbot, window)
     qtbot.waitUntil(window.replay_view.follow_ups.isVisible, timeout=10_000)
     shown = window.replay_view.follow_ups.text()
     assert follow_up.text in shown and reply.verdict.message in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
 from app.practice.result import PracticeResult
 from app.services import Services
+from tests.gui_utils import show_history
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow
 
@@ -36,7 +38,7 @@ def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
 
 
 def test_history_lists_replays_and_compares(qtbot: QtBot, window: MainWindow, screenshot_dir: Path) -> None:
-    window.show_history()
+    show_history(qtbot, window)
     view = window.history_view
     assert view.table.rowCount() == 3 and not view.empty.isVisible()
     # newest first: the q12 answer was saved last
@@ -50,18 +52,20 @@ def test_history_lists_replays_and_compares(qtbot: QtBot, window: MainWindow, sc
 
     view.table.clearSelection()  # selectRow() toggles when an earlier test left Ctrl held
     view.table.selectRow(0)
-    view.replay_selected()
+    with qtbot.waitSignal(view.replay):
+        view.replay_selected()
     assert window.pages.currentWidget() is window.replay_view
     assert window.replay_view.transcript.toPlainText().strip()
-    window.show_history()
+    show_history(qtbot, window)
     view.table.clearSelection()
     view.table.setSelectionMode(view.table.SelectionMode.MultiSelection)
     view.table.selectRow(0)
     view.table.selectRow(1)
-    view.compare_selected()
+    with qtbot.waitSignal(view.compare):
+        view.compare_selected()
     assert window.pages.currentWidget() is window.compare_view
 
-    window.stats_action.trigger()  # Ctrl+T
+    window.commands.stats.trigger()  # Ctrl+T
     assert window.pages.currentWidget() is window.stats_view
     qtbot.waitUntil(lambda: window.stats_view.figures["attempts"].text() == "3", timeout=5000)
 
@@ -69,7 +73,7 @@ def test_history_lists_replays_and_compares(qtbot: QtBot, window: MainWindow, sc
 def test_delete_one_after_confirmation(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window.show_history()
+    show_history(qtbot, window)
     view = window.history_view
     first = view.selected_ids()[0]
     audio = window.services.store.attempt(first).audio  # type: ignore[union-attr]
@@ -78,10 +82,13 @@ def test_delete_one_after_confirmation(
     view.delete_selected()
     assert view.table.rowCount() == 3  # "No" keeps it
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
-    view.delete_selected()
+    with qtbot.waitSignal(view.filled):  # deleted on the worker, then read again
+        view.delete_selected()
     assert view.table.rowCount() == 2 and not audio.exists()
-    view.delete_all()
+    with qtbot.waitSignal(view.filled):
+        view.delete_all()
     assert view.table.rowCount() == 0 and view.empty.isVisible()
+    assert not view.problem.isVisible()
 
 
 def test_export_offers_the_documents_folder_and_says_where_the_file_went(
@@ -98,11 +105,12 @@ def test_export_offers_the_documents_folder_and_says_where_the_file_went(
         return str(target), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
-    window.show_history()
+    show_history(qtbot, window)
     window.history_view.export_all()
-    assert Path(offered[0]).parent != Path.cwd() and Path(offered[0]).name == "star-coach-history.csv"
-    assert target.exists() and len(target.read_text(encoding="utf-8").splitlines()) >= 4
+    assert Path(offered[0]).parent != Path.cwd()
+    assert re.fullmatch(r"star-coach-history-\d{4}-\d\d-\d\d\.csv", Path(offered[0]).name), offered
     qtbot.waitUntil(lambda: str(target) in window.statusBar().currentMessage())
+    assert target.exists() and len(target.read_text(encoding="utf-8").splitlines()) >= 4
     assert "3 attempts" in window.statusBar().currentMessage()
 
 
@@ -112,7 +120,7 @@ def test_chart_labels_are_whole(qtbot: QtBot, window: MainWindow, screenshot_dir
     from PySide6.QtGui import QFontMetricsF
 
     window.resize(1100, 720)
-    window.stats_action.trigger()
+    window.commands.stats.trigger()
     stats = window.stats_view
     qtbot.waitUntil(lambda: stats.pace_chart.view.isVisible())
 
@@ -197,7 +205,7 @@ def test_two_attempts_that_are_not_next_to_each_other_can_be_chosen_by_keyboard(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     """Issue 15: Compare needs two attempts; Ctrl+arrows move without selecting, Ctrl+Space adds."""
-    window.show_history()
+    show_history(qtbot, window)
     view = window.history_view
     table = view.table
     window.activateWindow()

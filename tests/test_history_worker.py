@@ -57,6 +57,7 @@ def test_a_label_corrected_on_replay_is_saved_by_the_worker(qtbot: QtBot, star_h
     from app.bank.questions import load_bank_or_builtin
     from app.core.settings import Settings
     from app.services import Services
+    from tests.gui_utils import replay_newest
     from ui.main_window import MainWindow
 
     loaded = load_bank_or_builtin(None)
@@ -66,9 +67,7 @@ def test_a_label_corrected_on_replay_is_saved_by_the_worker(qtbot: QtBot, star_h
     )
     window = MainWindow(loaded, services=services)
     qtbot.addWidget(window)
-    window.show_history()
-    window.history_view.table.selectRow(0)
-    window.history_view.replay_selected()
+    replay_newest(qtbot, window)
     assert window.replay_view.analysis is not None
     before = window.replay_view.analysis.sentences[0].section
     to = "task" if before != "task" else "situation"
@@ -76,7 +75,7 @@ def test_a_label_corrected_on_replay_is_saved_by_the_worker(qtbot: QtBot, star_h
     refresh = window.history_view.refresh
     window.history_view.refresh = lambda: refreshed.append(True) or refresh()  # type: ignore[method-assign]
     window.replay_view.relabelled.emit(0, to)
-    assert window.replay_view.analysis.sentences[0].section == to  # shown at once
+    qtbot.waitUntil(lambda: window.replay_view.analysis.sentences[0].section == to)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: bool(refreshed))  # History follows once the worker has saved it
     ((saved_id, pairs),) = services.store.corrected_answers()
     assert saved_id == attempt and pairs[0][1] == to

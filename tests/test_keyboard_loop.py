@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
 from app.services import Services
+from tests.gui_utils import replay_newest
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow
 
@@ -57,9 +58,7 @@ def test_settings_open_with_ctrl_comma(window: MainWindow) -> None:
 
 
 def test_replay_and_compare_have_a_visible_way_back(qtbot: QtBot, window: MainWindow) -> None:
-    window.show_history()
-    window.history_view.table.selectRow(0)
-    window.history_view.replay_selected()
+    replay_newest(qtbot, window)
     assert window.pages.currentWidget() is window.replay_view
     assert window.replay_view.history_button.isVisible()
     qtbot.mouseClick(window.replay_view.history_button, Qt.MouseButton.LeftButton)

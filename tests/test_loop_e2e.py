@@ -45,7 +45,7 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
 ) -> None:
     services = window.services
     assert services is not None
-    practice, runner, loop = services.practice, services.practice.follow_up, window.loop
+    practice, runner, loop = services.practice, services.practice.follow_up, window.loops.session
 
     def choose_two() -> None:
         dialog = next(w for w in window.findChildren(LoopSetupDialog) if w.isVisible())
@@ -53,7 +53,7 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
         dialog.accept()
 
     QTimer.singleShot(0, choose_two)
-    window.loop_action.trigger()
+    window.commands.loop.trigger()
     assert loop.running and len(loop.questions) == 2
     principles = [set(q.principles) for q in loop.questions]
     assert not principles[0] or principles[0] != principles[1]  # aimed at different principles
@@ -72,9 +72,9 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
         )
         with qtbot.waitSignal(loop.answered, timeout=60_000):
             press(window, "space")
-        assert window.pages.currentWidget() is window.loop_view  # no feedback between questions
+        assert window.pages.currentWidget() is window.loops.view  # no feedback between questions
         qtbot.waitUntil(
-            lambda: runner.step is Step.READY or window.loop_view.next_button.isEnabled(), timeout=60_000
+            lambda: runner.step is Step.READY or window.loops.view.next_button.isEnabled(), timeout=60_000
         )
         if runner.step is Step.READY:
             asks = runner.current.rule.asks_for if runner.current else "own_part"
@@ -91,18 +91,18 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
             follow_ups_answered += 1
             if n == 1:
                 window.grab().save(str(screenshot_dir / "loop-follow-up.png"))
-        qtbot.waitUntil(window.loop_view.next_button.isEnabled, timeout=30_000)
+        qtbot.waitUntil(window.loops.view.next_button.isEnabled, timeout=30_000)
         with qtbot.waitSignal(loop.asking if n < 2 else loop.finished, timeout=30_000):
             press(window, "Return")
 
-    qtbot.waitUntil(window.loop_view.browser.isVisible, timeout=30_000)
-    report = window.loop_view.report
+    qtbot.waitUntil(window.loops.view.browser.isVisible, timeout=30_000)
+    report = window.loops.view.report
     assert report is not None and len(report["answers"]) == 2
     assert all(a["answered"] for a in report["answers"])
     assert [a["question"] for a in report["answers"]] == [q.id for q in loop.questions]
     assert sum(len(a["follow_ups"]) for a in report["answers"]) == follow_ups_answered
     assert 1 <= len(report["work_on"]) <= 3 and report["used_seconds"] > 0
-    text = window.loop_view.browser.toPlainText()
+    text = window.loops.view.browser.toPlainText()
     assert "Work on first" in text and loop.questions[1].question in text
     window.grab().save(str(screenshot_dir / "loop-report.png"))
 
@@ -120,8 +120,8 @@ def test_a_mock_loop_of_two_questions_ends_in_a_saved_report(
                 dialog.accept()
 
     poll.timeout.connect(open_first)
-    window.loop_view.browser.clear()
+    window.loops.view.browser.clear()
     poll.start()
     window.history_view.buttons["loops"].click()
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.loop_view, timeout=10_000)
-    assert "Work on first" in window.loop_view.browser.toPlainText()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.loops.view, timeout=10_000)
+    assert "Work on first" in window.loops.view.browser.toPlainText()

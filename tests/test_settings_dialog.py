@@ -176,7 +176,8 @@ def test_edits_are_saved_on_ok(qtbot: QtBot, make_dialog: MakeDialog) -> None:
     dialog.practice.target.setValue(180)
     qtbot.keyClick(dialog.practice.hard_stop, Qt.Key.Key_Space)
     qtbot.keyClick(dialog.practice.keep, Qt.Key.Key_Space)
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.accepted):  # the file is written on a worker thread
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     assert dialog.result() == QDialog.DialogCode.Accepted
     expected = Settings(
@@ -223,7 +224,8 @@ def test_restore_defaults_then_ok(qtbot: QtBot, make_dialog: MakeDialog) -> None
     assert dialog.result_settings() == Settings()
     assert dialog.microphone.device.currentText() == "System default (Virtual_Microphone)"
     assert dialog.transcription.model.isEnabled()
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert Settings.load() == Settings()
 
 
@@ -344,7 +346,8 @@ def test_ok_gives_the_speaker_the_chosen_voice(
     dialog = _loaded(qtbot, make_dialog(Settings()))
     dialog.voice.voice.setCurrentIndex(dialog.voice.voice.findData("gmw/en-us"))
     dialog.voice.rate.setValue(140)
-    dialog.accept()
+    with qtbot.waitSignal(dialog.accepted):  # the file is written on a worker thread
+        dialog.accept()
     assert (speaker.voice(), speaker.rate()) == ("gmw/en-us", 140)
 
 
@@ -380,7 +383,8 @@ def test_model_folder_is_checked(
     qtbot.mouseClick(t.choose, Qt.MouseButton.LeftButton)
     assert not t.error.isVisible()
     assert t.model.currentText() == f"Folder: {good.resolve()}"
-    dialog.accept()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.accept()
     assert Settings.load().model == str(good.resolve())
 
 

@@ -51,8 +51,8 @@ def _banner(window: MainWindow) -> str:
 
 
 def _practice_works(window: MainWindow) -> None:
-    assert window.practise_action.isEnabled() and window.surprise_action.isEnabled()
-    assert window.history_action.isEnabled() and window.stats_action.isEnabled()
+    assert window.commands.practise.isEnabled() and window.commands.surprise.isEnabled()
+    assert window.commands.history.isEnabled() and window.commands.stats.isEnabled()
 
 
 def test_an_unknown_engine_in_the_settings_falls_back_to_whisper_and_says_so(make_window: MakeWindow) -> None:
@@ -121,7 +121,7 @@ def test_when_practice_cannot_start_at_all_the_window_says_why(qtbot: QtBot) -> 
     assert "Practice is unavailable: the speech engine could not start" in _banner(window)
     window.open_settings()
     assert "Settings need practice to start" in _banner(window)
-    assert not window.practise_action.isEnabled()
+    assert not window.commands.practise.isEnabled()
 
 
 def test_recordings_go_to_a_temporary_folder_when_the_data_folder_cannot_take_them(

@@ -44,7 +44,7 @@ def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
 def test_the_story_bank_shows_stories_and_principle_coverage(
     qtbot: QtBot, window: MainWindow, screenshot_dir: Path
 ) -> None:
-    window.stories_action.trigger()
+    window.commands.stories.trigger()
     view = window.stories_view
     assert window.pages.currentWidget() is view
     qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=10_000)

@@ -118,7 +118,7 @@ def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
 def test_a_story_written_in_its_dialog_is_coloured_as_it_is_typed(
     qtbot: QtBot, window: MainWindow, screenshot_dir: Path
 ) -> None:
-    window.stories_action.trigger()
+    window.commands.stories.trigger()
     view = window.stories_view
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=10_000)
     dialog = StoryDialog(view.stories[0], view, bank=window.bank, wpm=130)
@@ -138,7 +138,7 @@ def test_a_new_story_is_selected_and_r_rehearses_it_for_a_question_it_fits(
 ) -> None:
     from PySide6.QtCore import Qt, QTimer
 
-    window.stories_action.trigger()
+    window.commands.stories.trigger()
     view = window.stories_view
     qtbot.waitUntil(lambda: view.table.rowCount() == 1, timeout=10_000)
 

@@ -78,16 +78,20 @@ def run(argv: Sequence[str]) -> int:
 
     from ui.main_window import MainWindow
 
-    window = MainWindow(loaded, notices=startup_notices())
+    window = MainWindow(loaded)
     window.show()
     instance.raise_requested.connect(lambda: _bring_forward(window))
     _quit_on_sigterm(app, window)
     probe = bool(os.environ.get("STAR_COACH_STARTUP_PROBE"))
 
-    def attach(opened: object) -> None:
+    def attach(prepared: tuple[object, list[str]]) -> None:
         # Speech in and out start now, and the Whisper model loads in the background while the
         # person browses.
         from app.services import OpenedHistory, Services
+
+        opened, notices = prepared
+        for notice in notices:
+            window.show_banner(notice)
 
         try:
             services = Services.create(loaded.bank, opened=cast(OpenedHistory, opened))
@@ -121,10 +125,12 @@ def run(argv: Sequence[str]) -> int:
         log.error("practice could not start: %s", message)
         window.practice_unavailable(message)
 
-    def prepare() -> object:
-        """The speech and analysis modules take ~0.3 s to import, and the history's check reads the
-        whole file: both on a worker thread, after the first paint."""
-        return importlib.import_module("app.services").open_history()
+    def prepare() -> tuple[object, list[str]]:
+        """The speech and analysis modules take ~0.3 s to import, the history's check reads the
+        whole file, and recordings a crash interrupted are repaired (read and rewritten): all on a
+        worker thread, after the first paint; the repair first, so the history finds them whole."""
+        notices = startup_notices()
+        return importlib.import_module("app.services").open_history(), notices
 
     QTimer.singleShot(0, lambda: run_task(prepare, attach, failed))
     if probe:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
@@ -20,36 +18,32 @@ from PySide6.QtWidgets import (
 )
 
 from app.bank.questions import LoadedBank
-from ui.actions import make_actions
+from ui.actions import Actions, Handlers
 from ui.browse.due_panel import DuePanel
 from ui.browse.question_detail import QuestionDetail
 from ui.browse.question_list import QuestionList
 from ui.common.banner import Banner
-from ui.practice.relabel import correct
+from ui.common.focus import return_focus
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # imported when practice starts, not at start-up (they pull in the speech stack)
-    from app.analysis.analyze import Analysis
-    from app.practice.loop import LoopSession
+    from app.history import QuestionStats
     from app.practice.result import PracticeResult
     from app.services import Services
     from app.stories.bank import Story
-    from ui.loop.loop_view import LoopView
+    from ui.loop.wiring import LoopController
+    from ui.practice.corrections import Corrections
     from ui.practice.feedback_view import FeedbackView
     from ui.practice.practice_view import PracticeView
 
 
 class MainWindow(QMainWindow):
-    # Made by ui.actions.make_actions:
-    practise_action: QAction
-    surprise_action: QAction
-    history_action: QAction
-    stats_action: QAction
-    stories_action: QAction
-    loop_action: QAction
-    loop: LoopSession  # made by ui.loop.wiring.attach_loop
-    loop_view: LoopView
+    """Owns its parts: the actions (`commands`), and once practice can start, the screens, the mock
+    loop (`loops`) and the corrections to an answer on screen (`corrections`)."""
+
+    loops: LoopController
+    corrections: Corrections
 
     def __init__(
         self, loaded: LoadedBank, notices: list[str] | None = None, services: Services | None = None
@@ -57,7 +51,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(self.tr("STAR Coach"))
         self.loaded = loaded
-        self._attempt_id: int | None = None  # the attempt on the feedback screen, once saved
         self.bank = loaded.bank
         self.services = services
         self.practised: Counter[str] = Counter()
@@ -97,7 +90,20 @@ class MainWindow(QMainWindow):
         current = self.questions.current_id()
         if current:
             self._show(current)
-        make_actions(self)
+        self.commands = Actions(
+            self,
+            Handlers(
+                practise=self.practise_current,
+                surprise=self.surprise,
+                history=self.show_history,
+                stats=self.show_stats,
+                stories=self.show_stories,
+                loop=self.start_loop,
+                settings=self.open_settings,
+                find=lambda: self.questions.search.setFocus(Qt.FocusReason.ShortcutFocusReason),
+            ),
+            practice_ready=services is not None,
+        )
         if services is not None:
             self.attach_services(services)
         self.statusBar().showMessage(
@@ -114,14 +120,15 @@ class MainWindow(QMainWindow):
         """Called just after the window first shows, so that start-up is not kept waiting."""
         from ui.history.history_view import HistoryView
         from ui.history.replay_view import CompareView, ReplayView
-        from ui.loop.wiring import attach_loop
+        from ui.loop.wiring import LoopController
+        from ui.practice.corrections import Corrections
         from ui.practice.feedback_view import FeedbackView
         from ui.practice.practice_view import PracticeView
         from ui.stats.stats_view import StatsView
         from ui.stories.stories_view import StoriesView
 
         self.services = services
-        self.history_view = HistoryView(services.store, self.bank)
+        self.history_view = HistoryView(None, self.bank, history=services.history)
         self.replay_view = ReplayView(services.player, services.history)
         self.compare_view = CompareView()
         self.stats_view = StatsView(services.store, self.bank, history=services.history)
@@ -132,19 +139,15 @@ class MainWindow(QMainWindow):
         self.history_view.changed.connect(self.refresh_practice)
         self.history_view.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.history_view.replay.connect(self._replay)
-        self.replay_view.relabelled.connect(self._replay_relabel)
         for view in (self.replay_view, self.compare_view):
             view.back.connect(self.show_history)
         self.history_view.compare.connect(self._compare)
-        self.history_action.setEnabled(True)
-        self.stats_action.setEnabled(True)
         self.stories_view = StoriesView(services.history, bank=self.bank)
         self.pages.addWidget(self.stories_view)
         self.stories_view.back.connect(self.show_questions)
         self.stories_view.rehearse.connect(lambda story, qid: self.practise(qid, story))
         self.stories_view.changed.connect(services.listen_for_own_words)
         services.listen_for_own_words()
-        self.stories_action.setEnabled(True)
         for page in (self.replay_view, self.compare_view):
             QShortcut(
                 QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),
@@ -161,25 +164,51 @@ class MainWindow(QMainWindow):
         self.practice_view.back.connect(self.show_questions)
         self.feedback_view.back.connect(self.show_questions)
         self.feedback_view.again.connect(self._again)
-        self.feedback_view.relabelled.connect(self._relabel)
-        attach_loop(self, services)  # before the feedback's own connection: a loop shows none
+        self.corrections = Corrections(
+            self.feedback_view,
+            self.replay_view,
+            self.bank,
+            services.history,
+            self.show_banner,
+            lambda: self.history_view.refresh(),
+            self,
+        )
+        # Before the feedback's own connection: a loop shows none.
+        self.loops = LoopController(
+            self,
+            self.pages,
+            self.bank,
+            services.practice,
+            services.history,
+            self.practice_view,
+            self.practise,
+            self.show_banner,
+        )
+        self.loops.view.back.connect(self.show_questions)
+        self.history_view.loops.connect(self.loops.open_loops)
         services.practice.finished.connect(self._on_result)
-        services.practice.refined.connect(self._on_refined)
+        services.practice.refined.connect(self.corrections.refined)
         services.practice.error.connect(self._on_background_error)
-        for action in (self.practise_action, self.surprise_action):
-            action.setEnabled(True)
+        self.commands.enable_practice()
         for notice in services.notices:
             self.show_banner(notice)
         self.refresh_practice()
 
     def refresh_practice(self) -> None:
-        """Practised counts and last results from the history, into the question list."""
+        """Practised counts and last results from the history, read on the history worker, into the
+        question list."""
         if self.services is None:
             return
+        self.services.history.submit(
+            lambda store: store.question_stats(),
+            self._show_practice,
+            lambda message: log.warning("practice counts not read: %s", message),
+        )
+        self._refresh_due()
+
+    def _show_practice(self, stats: dict[str, QuestionStats]) -> None:
         from ui.browse.question_list import Practice
 
-        stats = self.services.store.question_stats()
-        self._refresh_due()
         self.practised = Counter({qid: st.attempts for qid, st in stats.items()})
         self.questions.set_practice(
             {qid: Practice(st.attempts, st.last_total_s, st.last_missing) for qid, st in stats.items()}
@@ -264,23 +293,6 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.replay_view)
         self.replay_view.setFocus()
 
-    @Slot(int, str)
-    def _replay_relabel(self, sentence: int, section: str) -> None:
-        """A label corrected on replay: shown at once, saved with the attempt, History follows."""
-        view = self.replay_view
-        if view.analysis is None or self.services is None:
-            return
-        qid = view.analysis.question_id
-        question = self.loaded.bank.by_id(qid) if qid in {q.id for q in self.loaded.bank.questions} else None
-        analysis = correct(view.analysis, sentence, section, question)
-        view.show_corrected(analysis, sentence)
-        self._save_analysis(
-            view.attempt_id,
-            analysis,
-            self.history_view.refresh,
-            self.tr("Your correction could not be saved: {0}"),
-        )
-
     @Slot(str, object, str, object)
     def _compare(self, title_a: str, a: object, title_b: str, b: object) -> None:
         self.compare_view.show_pair(title_a, a, title_b, b)  # type: ignore[arg-type]
@@ -291,28 +303,15 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(0)
         self.questions.view.setFocus()
 
-    @Slot(int, str)
-    def _relabel(self, sentence: int, section: str) -> None:
-        """The person corrected a label: the feedback follows at once and the attempt keeps it."""
-        view = self.feedback_view
-        result = view.result if view is not None else None
-        if view is None or result is None or self.services is None:
-            return
-        analysis = correct(result.analysis, sentence, section, result.question)
-        view.show_corrected(replace(result, analysis=analysis), sentence)
-        self._save_analysis(
-            self._attempt_id, analysis, lambda: None, self.tr("Your correction could not be saved: {0}")
-        )
-
     @Slot(object)
     def _on_result(self, result: PracticeResult) -> None:
         """The answer, already saved (or not, and why) by the practice session's history worker."""
         if self.feedback_view is None or self.services is None:
             return
-        if self.loop.running:  # no feedback between a mock loop's questions, as in the real loop
+        if self.loops.running:  # no feedback between a mock loop's questions, as in the real loop
             self.refresh_practice()
             return
-        self._attempt_id = result.attempt_id
+        self.corrections.attempt_id = result.attempt_id
         if result.save_error:
             self.show_banner(
                 self.tr("This answer could not be saved to your history: {0}").format(result.save_error)
@@ -321,28 +320,6 @@ class MainWindow(QMainWindow):
         self.feedback_view.show_result(result, result.previous)
         self.pages.setCurrentWidget(self.feedback_view)
         self.feedback_view.setFocus()
-
-    @Slot(object)
-    def _on_refined(self, refined: PracticeResult) -> None:
-        """Fillers counted on the second listen: shown at once if that answer is on screen, and saved
-        with the labels the person may have corrected meanwhile."""
-        analysis = self.feedback_view.refine(refined) if self.feedback_view else None
-        if analysis is not None:
-            self._save_analysis(
-                self._attempt_id, analysis, lambda: None, self.tr("The filler count could not be saved: {0}")
-            )
-
-    def _save_analysis(
-        self, attempt_id: int | None, analysis: Analysis, after: Callable[[], None], failed: str
-    ) -> None:
-        """A changed analysis saved with its attempt on the history worker; `after` runs once it is."""
-        if attempt_id is None or self.services is None:
-            return
-        self.services.history.submit(
-            lambda store: store.save_analysis(attempt_id, analysis),
-            lambda _: after(),
-            lambda message: self.show_banner(failed.format(message)),
-        )
 
     @Slot()
     def _again(self) -> None:
@@ -374,7 +351,9 @@ class MainWindow(QMainWindow):
 
         old = self.services.settings
         dialog = SettingsDialog(old, self.services.speaker, None, self)
-        if not dialog.exec():
+        accepted = dialog.exec()
+        return_focus(self)
+        if not accepted:
             return
         new = dialog.result_settings()  # the dialog has saved it and given the speaker voice and rate
         restart = (new.engine, new.model) != (old.engine, old.model)
@@ -384,6 +363,11 @@ class MainWindow(QMainWindow):
         if restart:
             message += " " + self.tr("The new speech model is used the next time STAR Coach starts.")
         self.statusBar().showMessage(message, 8000)
+
+    @Slot()
+    def start_loop(self) -> None:
+        if self.services is not None:
+            self.loops.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.services is not None:

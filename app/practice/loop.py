@@ -7,6 +7,7 @@ what it says through signals and decide nothing."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -15,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.bank.questions import Question
-from app.history import Store
+from app.core.jobs import run_task
+from app.history import Store, StoreError
 from app.practice.follow_up import Step
 from app.practice.loop_report import LoopAnswer, build_report
 from app.practice.result import PracticeResult
@@ -83,29 +85,38 @@ class LoopSession(QObject):
         self.practice.follow_up.stop()
         answered = {a.question.id for a in self.answers}
         skipped = [LoopAnswer(q, None, None) for q in self.questions[: self.position] if q.id not in answered]
-        report = build_report(
-            [*self.answers, *skipped], self.minutes, time.monotonic() - self._started, self._started_at
-        )
-        history = self.practice.history
-        if history is None:
-            self.finished.emit(report, None)
-            return
+        answers, minutes, started_at = [*self.answers, *skipped], self.minutes, self._started_at
+        used = time.monotonic() - self._started
+
+        def report() -> dict[str, Any]:  # every answer's feedback rules: off the GUI thread
+            return build_report(answers, minutes, used, started_at)
 
         def failed(message: str) -> None:
-            self.problem.emit(f"The loop's report could not be saved: {message}")
-            self.finished.emit(report, None)
+            self.problem.emit(f"The loop's report could not be made: {message}")
 
-        history.submit(
-            lambda store: self._save(store, report), lambda i: self.finished.emit(report, i), failed
-        )
+        history = self.practice.history
+        if history is None:
+            run_task(report, lambda r: self.finished.emit(r, None), failed)
+            return
+        history.submit(lambda store: self._save(store, report()), self._saved, failed)
 
     def abandon(self) -> None:
         self.running = False
         self.practice.follow_up.stop()
 
     @staticmethod
-    def _save(store: Store, report: dict[str, Any]) -> int:
-        return store.save_loop(report)
+    def _save(store: Store, report: dict[str, Any]) -> tuple[dict[str, Any], int | None, str]:
+        """The report, its loop id (None when it could not be saved) and why not."""
+        try:
+            return report, store.save_loop(report), ""
+        except (StoreError, sqlite3.Error) as e:
+            return report, None, str(e)
+
+    def _saved(self, out: tuple[dict[str, Any], int | None, str]) -> None:
+        report, loop_id, problem = out
+        if problem:
+            self.problem.emit(f"The loop's report could not be saved: {problem}")
+        self.finished.emit(report, loop_id)
 
     def _keep_current(self) -> None:
         """The answer on hand, with its follow-up replies so far, into the report."""

@@ -1,14 +1,17 @@
 """Every stored attempt, newest first: replay one, compare two, export, delete.
 
-Replays recompute the analysis from the stored transcript (a few milliseconds), so the screen shows
-the same kind of objects the practice produced.
+Every read and write runs on the history worker, never on the GUI thread (a locked history held the
+window for the 5 s busy timeout); each failure is said above the table with what to do. An attempt
+saved before schema 4 is analysed again on the worker too.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,9 +32,20 @@ from PySide6.QtWidgets import (
 from app.analysis.analyze import Analysis
 from app.analysis.timing import clock
 from app.bank.questions import Bank
+from app.core.files import atomic_write_text
 from app.history import RECOVERED, AttemptSummary, Store, StoreError
 from app.practice.attempts import load_attempt, question_text
+from ui.common.banner import Banner
+from ui.common.export_folder import remember, suggested
+from ui.common.focus import return_focus
+from ui.common.problems import said
 from ui.common.sorted_item import SortedItem
+
+if TYPE_CHECKING:
+    from app.history.worker import HistoryWorker
+
+T = TypeVar("T")
+Loaded = tuple[str, Analysis, Path | None]  # title, analysis, recording
 
 COLUMNS = ("Date", "Question", "Length", "Words/min", "Fillers/min", "Missing")
 # Rows filled per page: 5,000 rows took ~110 ms to fill and size; a page of 200 opens the screen at once,
@@ -46,11 +60,24 @@ class HistoryView(QWidget):
     notice = Signal(str)  # what just happened, for the status bar ("Exported 12 attempts to …")
     back = Signal()
     loops = Signal()  # the saved mock loops' reports were asked for
+    filled = Signal()  # a page of attempts was read and shown
+    failed = Signal(str)  # what went wrong and what to do, as shown above the table
 
-    def __init__(self, store: Store, bank: Bank, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store | None,
+        bank: Bank,
+        parent: QWidget | None = None,
+        history: HistoryWorker | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.store = store
+        self.store = store  # read here only without a worker (the benchmark's screen probe)
+        self.history = history
         self.bank = bank
+        self._reading_more = False
+        self.problem = Banner("")
+        self.problem.setAccessibleName(self.tr("What went wrong"))
+        self.problem.hide()
         self.summaries: list[AttemptSummary] = []
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
@@ -82,6 +109,7 @@ class HistoryView(QWidget):
                 row.addStretch(1)
             row.addWidget(b)
         col = QVBoxLayout(self)
+        col.addWidget(self.problem)
         col.addWidget(self.empty)
         col.addWidget(self.table, 1)
         paging = QHBoxLayout()
@@ -108,20 +136,60 @@ class HistoryView(QWidget):
         ]:
             QShortcut(keys, self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
+    def _run(self, job: Callable[[Store], T], done: Callable[[T], object], what: str) -> None:
+        """`job` on the history worker (or here, with no worker: the benchmark's probe); its result to
+        `done`, or its failure said in the window under `what` happened."""
+        self.problem.hide()
+        if self.history is not None:
+            self.history.submit(job, done, lambda message: self._fail(what, message))
+            return
+        assert self.store is not None
+        try:
+            result = job(self.store)
+        except (StoreError, sqlite3.Error, OSError) as e:
+            self._fail(what, str(e))
+            return
+        done(result)
+
+    def _fail(self, what: str, message: str) -> None:
+        self.problem.label.setText(said(what, message))
+        self.problem.show()
+        self.notice.emit("")  # not "Deleting…" any more: the message above the list says what became of it
+        self.failed.emit(self.problem.label.text())
+
     def refresh(self) -> None:
-        """The newest page of attempts; older ones come a page at a time."""
-        self.total = self.store.count_attempts()
+        """The newest page of attempts, read on the history worker; older ones come a page at a time."""
+        self._run(
+            lambda store: (store.count_attempts(), store.attempts(limit=PAGE)),
+            self._show_first,
+            self.tr("Your history could not be read"),
+        )
+
+    def _show_first(self, read: tuple[int, list[AttemptSummary]]) -> None:
+        self.total, page = read
         self.summaries = []
         self.table.setRowCount(0)
-        self._append(self.store.attempts(limit=PAGE))
+        self._append(page)
         self.empty.setVisible(not self.summaries)
         if self.summaries:
             self.table.selectRow(0)
+        self.filled.emit()
 
     @Slot()
     def load_more(self) -> None:
-        if len(self.summaries) < self.total:
-            self._append(self.store.attempts(limit=PAGE, offset=len(self.summaries)))
+        if len(self.summaries) < self.total and not self._reading_more:
+            self._reading_more = True
+            offset = len(self.summaries)
+            self._run(
+                lambda store: store.attempts(limit=PAGE, offset=offset),
+                self._show_more,
+                self.tr("Older attempts could not be read"),
+            )
+
+    def _show_more(self, page: list[AttemptSummary]) -> None:
+        self._reading_more = False
+        self._append(page)
+        self.filled.emit()
 
     @Slot(int)
     def _scrolled(self, value: int) -> None:
@@ -170,14 +238,20 @@ class HistoryView(QWidget):
         items = [self.table.item(r, 0) for r in rows]
         return [int(i.data(Qt.ItemDataRole.UserRole)) for i in items if i is not None]
 
-    def analysis_of(self, attempt_id: int) -> tuple[str, Analysis, Path | None]:
-        return load_attempt(self.store, self.bank, attempt_id)
+    def _load(self, ids: list[int], done: Callable[[list[Loaded]], object], what: str) -> None:
+        """The attempts' analyses, read (and, saved before schema 4, analysed again) on the worker."""
+        bank = self.bank
+        self._run(lambda store: [load_attempt(store, bank, i) for i in ids], done, what)
 
     @Slot()
     def replay_selected(self) -> None:
-        ids = self.selected_ids()
+        ids = self.selected_ids()[:1]
         if ids:
-            self.replay.emit(*self.analysis_of(ids[0]), ids[0])
+            self._load(
+                ids,
+                lambda got: self.replay.emit(*got[0], ids[0]),
+                self.tr("This attempt could not be opened"),
+            )
 
     @Slot()
     def compare_selected(self) -> None:
@@ -191,47 +265,58 @@ class HistoryView(QWidget):
                     "Ctrl+Space on each."
                 ),
             )
+            return_focus(self.table)
             return
         older, newer = sorted(ids)  # A is the earlier attempt, so "what changed" reads forward
-        (ta, aa, _), (tb, ab, _) = self.analysis_of(older), self.analysis_of(newer)
-        self.compare.emit(ta, aa, tb, ab)
+        self._load(
+            [older, newer],
+            lambda got: self.compare.emit(got[0][0], got[0][1], got[1][0], got[1][1]),
+            self.tr("These attempts could not be opened"),
+        )
 
     @Slot()
     def export_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export attempt"), str(_documents() / f"attempt-{ids[0]}.md"), "Markdown (*.md)"
+        attempt_id = ids[0]
+        found = [a for a in self.summaries if a.id == attempt_id]
+        day = datetime.fromisoformat(found[0].started_at).astimezone().date() if found else None
+        name = suggested(found[0].question_id if found else "attempt", day=day, suffix=".md")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export attempt"), name, "Markdown (*.md)")
+        return_focus(self.table)
+        if not path:
+            return
+        target = Path(path)
+        remember(target)
+
+        def job(store: Store) -> None:
+            atomic_write_text(target, store.export_attempt_markdown(attempt_id))
+
+        self._run(
+            job,
+            lambda _: self.notice.emit(self.tr("Exported the attempt to {0}").format(path)),
+            self.tr("The attempt was not exported to {0}").format(path),
         )
-        if path:
-            markdown = self.store.export_attempt_markdown(ids[0])
-            if self._write(Path(path), lambda p: p.write_text(markdown, encoding="utf-8")):
-                self.notice.emit(self.tr("Exported the attempt to {0}").format(path))
 
     @Slot()
     def export_all(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export history"),
-            str(_documents() / "star-coach-history.csv"),
+            suggested("history", suffix=".csv"),
             "CSV (*.csv);;JSON (*.json)",
         )
-        if path:
-            p = Path(path)
-            n = self._write(p, self.store.export_json if p.suffix == ".json" else self.store.export_csv)
-            if n is not None:
-                self.notice.emit(self.tr("Exported {0} attempts to {1}").format(n, path))
-
-    def _write(self, path: Path, writer: Callable[[Path], object]) -> object | None:
-        """What `writer` returned, or None after saying why the file could not be written."""
-        try:
-            return writer(path)
-        except (OSError, StoreError) as e:
-            QMessageBox.warning(
-                self, self.tr("Export failed"), self.tr("{0} could not be written: {1}").format(path, e)
-            )
-            return None
+        return_focus(self.table)
+        if not path:
+            return
+        target = Path(path)
+        remember(target)
+        self._run(
+            lambda store: store.export_json(target) if target.suffix == ".json" else store.export_csv(target),
+            lambda n: self.notice.emit(self.tr("Exported {0} attempts to {1}").format(n, path)),
+            self.tr("Your history was not exported to {0}").format(path),
+        )
 
     @Slot()
     def delete_selected(self) -> None:
@@ -241,11 +326,21 @@ class HistoryView(QWidget):
         answer = QMessageBox.question(
             self, self.tr("Delete"), self.tr("Delete {0} attempt(s) and their recordings?").format(len(ids))
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            for i in ids:
-                self.store.delete_attempt(i)
-            self.refresh()
-            self.changed.emit()
+        return_focus(self.table)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def job(store: Store) -> tuple[int, str]:
+            """How many were deleted, and why the rest were not (one at a time: each is complete)."""
+            for n, i in enumerate(ids):
+                try:
+                    store.delete_attempt(i)
+                except (StoreError, sqlite3.Error) as e:
+                    return n, str(e)
+            return len(ids), ""
+
+        self.notice.emit(self.tr("Deleting…"))
+        self._run(job, lambda out: self._deleted(len(ids), *out), self.tr("Nothing was deleted"))
 
     @Slot()
     def delete_all(self) -> None:
@@ -254,15 +349,24 @@ class HistoryView(QWidget):
             self.tr("Delete everything"),
             self.tr("Delete every attempt and recording? This cannot be undone."),
         )
+        return_focus(self.table)
         if answer == QMessageBox.StandardButton.Yes:
-            self.store.delete_all()
-            self.refresh()
+            self.notice.emit(self.tr("Deleting…"))
+            self._run(
+                lambda store: (store.delete_all(), ""),
+                lambda out: self._deleted(None, *out),
+                self.tr("Nothing was deleted"),
+            )
+
+    def _deleted(self, asked: int | None, n: int, problem: str) -> None:
+        """Show what is left, say what was deleted and, when some were not, how many and why."""
+        self.refresh()
+        if n:
             self.changed.emit()
-
-
-def _documents() -> Path:
-    """Where exports go first: the person's Documents folder (the install folder was offered before)."""
-    from PySide6.QtCore import QStandardPaths
-
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(folder) if folder and Path(folder).is_dir() else Path.home()
+        if problem and n == 0:
+            self._fail(self.tr("Nothing was deleted"), problem)
+        elif problem:
+            what = self.tr("{0} of the {1} attempts you chose were deleted; the other {2} are still here")
+            self._fail(what.format(n, asked, (asked or n) - n), problem)
+        else:
+            self.notice.emit(self.tr("Deleted {0} attempt(s) and their recordings.").format(n))

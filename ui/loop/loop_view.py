@@ -4,6 +4,7 @@ follow-ups (no feedback, as in the real loop); at the end, the report, with Expo
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,17 @@ from PySide6.QtWidgets import (
 from app.analysis.timing import clock
 from app.bank.questions import Question
 from app.core.files import atomic_write_text
+from app.core.jobs import run_task
 from app.practice.loop import LoopSession
 from app.practice.loop_report import report_html
+from ui.common.export_folder import remember, suggested
+from ui.common.problems import said
 from ui.practice.follow_up_panel import FollowUpPanel
 
 
 class LoopView(QWidget):
     back = Signal()
+    exported = Signal(str)  # what became of an export of the report, as shown
 
     def __init__(self, loop: LoopSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,10 +158,32 @@ class LoopView(QWidget):
         if self.report is None:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the report"), str(Path.home() / "mock-loop.html"), self.tr("HTML (*.html)")
+            self, self.tr("Export the report"), self._suggested(".html"), self.tr("HTML (*.html)")
         )
-        if path:
-            atomic_write_text(Path(path), report_html(self.report))
+        if not path:
+            return
+        target, report = Path(path), self.report
+        remember(target)
+        self.status.setText(self.tr("Exporting the report…"))
+        run_task(  # a file write: off the GUI thread
+            lambda: atomic_write_text(target, report_html(report)),
+            lambda _: self._said(self.tr("The report was exported to {0}.").format(path)),
+            lambda message: self._said(
+                said(self.tr("The report was not exported to {0}").format(path), message)
+            ),
+        )
+
+    def _said(self, text: str) -> None:
+        self.status.setText(text)
+        self.exported.emit(text)
+
+    def _suggested(self, suffix: str) -> str:
+        started = str((self.report or {}).get("started_at") or "")
+        try:
+            day = datetime.fromisoformat(started).astimezone().date()
+        except ValueError:
+            day = None
+        return suggested("mock-loop", day=day, suffix=suffix)
 
     @Slot()
     def _pdf(self) -> None:
@@ -165,11 +192,19 @@ class LoopView(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save the report as PDF"),
-            str(Path.home() / "mock-loop.pdf"),
+            self._suggested(".pdf"),
             self.tr("PDF (*.pdf)"),
         )
-        if path:
-            save_pdf(report_html(self.report), Path(path))
+        if not path:
+            return
+        remember(Path(path))
+        # Qt's printing stays on the GUI thread (QTextDocument and its fonts); ~40 ms for a loop's report.
+        if save_pdf(report_html(self.report), Path(path)):
+            self._said(self.tr("The report was saved as {0}.").format(path))
+        else:
+            self._said(
+                said(self.tr("The report was not saved as {0}").format(path), "it could not be written")
+            )
 
     @Slot()
     def _back(self) -> None:
@@ -178,7 +213,7 @@ class LoopView(QWidget):
         self.back.emit()
 
 
-def save_pdf(html: str, path: Path) -> None:
+def save_pdf(html: str, path: Path) -> bool:
     """Qt's own printing to a PDF file (QtPrintSupport), no other library."""
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
@@ -190,3 +225,4 @@ def save_pdf(html: str, path: Path) -> None:
     doc = QTextDocument()
     doc.setHtml(html)
     doc.print_(printer)
+    return printer.printerState() != QPrinter.PrinterState.Error

@@ -1,71 +1,85 @@
-"""The mock loop in the main window: its screen, its action, and its reports from History. Kept here
-so that the main window only hands over its pages."""
+"""The mock loop in the main window: its screen, its action, and its reports from History. An object the
+window owns; it is handed the pages to show itself on and the window's few slots it calls back, so the
+main window only hands over its pages and knows nothing of how a loop runs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app.bank.questions import Question
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from app.bank.questions import Bank, Question
 from app.practice.loop import LoopSession
 from app.practice.loop_report import draw_questions
+from ui.common.focus import return_focus
 from ui.loop.loop_dialogs import LoopListDialog, LoopSetupDialog
 from ui.loop.loop_view import LoopView
 
 if TYPE_CHECKING:
     from app.history.loops import LoopSummary
-    from app.services import Services
-    from ui.main_window import MainWindow
+    from app.history.worker import HistoryWorker
+    from app.practice.session import PracticeSession
+    from ui.practice.practice_view import PracticeView
 
 
-def attach_loop(window: MainWindow, services: Services) -> None:
-    window.loop = LoopSession(services.practice, window)
-    window.loop_view = LoopView(window.loop)
-    window.pages.addWidget(window.loop_view)
-    window.loop_view.back.connect(window.show_questions)
-    window.history_view.loops.connect(lambda: open_loops(window))
+class LoopController(QObject):
+    def __init__(
+        self,
+        window: QWidget,
+        pages: QStackedWidget,
+        bank: Bank,
+        practice: PracticeSession,
+        history: HistoryWorker,
+        practice_view: PracticeView,
+        practise: Callable[[str], None],
+        show_problem: Callable[[str], None],
+    ) -> None:
+        super().__init__(window)
+        self._window, self._pages, self._bank, self._history = window, pages, bank, history
+        self._practice_view, self._practise, self._show_problem = practice_view, practise, show_problem
+        self.session = LoopSession(practice, self)
+        self.view = LoopView(self.session)
+        pages.addWidget(self.view)
+        self.session.asking.connect(self._ask)
+        self.session.answered.connect(lambda *_: pages.setCurrentWidget(self.view))
 
-    def ask(position: int, count: int, question: Question) -> None:
-        window.practise(question.id)
-        if window.practice_view is not None:
-            window.practice_view.show_message(
-                window.tr("Mock loop: question {0} of {1}. No feedback until the end.").format(
-                    position, count
-                ),
-                "notice",
-            )
+    @property
+    def running(self) -> bool:
+        return self.session.running
 
-    window.loop.asking.connect(ask)
-    window.loop.answered.connect(lambda *_: window.pages.setCurrentWidget(window.loop_view))
-    window.loop_action.setEnabled(True)
+    def _ask(self, position: int, count: int, question: Question) -> None:
+        self._practise(question.id)
+        self._practice_view.show_message(
+            self.tr("Mock loop: question {0} of {1}. No feedback until the end.").format(position, count),
+            "notice",
+        )
 
+    def start(self) -> None:
+        """Mock loop…: its length chosen in a dialog, then the first question."""
+        dialog = LoopSetupDialog(self._window)
+        accepted = dialog.exec()
+        return_focus(self._window)
+        if not accepted:
+            return
+        questions = draw_questions(self._bank.questions, dialog.questions.value())
+        self.view.begin()
+        self.session.start(questions, dialog.minutes.value())
 
-def start_loop(window: MainWindow) -> None:
-    if window.services is None:
-        return
-    dialog = LoopSetupDialog(window)
-    if not dialog.exec():
-        return
-    questions = draw_questions(window.bank.questions, dialog.questions.value())
-    window.loop_view.begin()
-    window.loop.start(questions, dialog.minutes.value())
+    def open_loops(self) -> None:
+        """History › Mock loops: the list read on the history worker, then the chosen report."""
+        self._history.submit(lambda store: store.loops(), self._choose, self._show_problem)
 
-
-def open_loops(window: MainWindow) -> None:
-    """History › Mock loops: the list read on the history worker, then the chosen report."""
-    if window.services is None:
-        return
-    history = window.services.history
-
-    def chosen(loops: list[LoopSummary]) -> None:
-        dialog = LoopListDialog(loops, window)
+    def _choose(self, loops: list[LoopSummary]) -> None:
+        dialog = LoopListDialog(loops, self._window)
         loop_id = dialog.chosen() if dialog.exec() else None
+        return_focus(self._window)
         if loop_id is not None:
-            history.submit(
-                lambda store: store.loop_report(loop_id), lambda r: show(r, loop_id), window.show_banner
+            self._history.submit(
+                lambda store: store.loop_report(loop_id), lambda r: self._show(r, loop_id), self._show_problem
             )
 
-    def show(report: dict[str, object], loop_id: int) -> None:
-        window.loop_view.show_report(report, loop_id)
-        window.pages.setCurrentWidget(window.loop_view)
-
-    history.submit(lambda store: store.loops(), chosen, window.show_banner)
+    def _show(self, report: dict[str, object], loop_id: int) -> None:
+        self.view.show_report(report, loop_id)
+        self._pages.setCurrentWidget(self.view)

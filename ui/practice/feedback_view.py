@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.analysis.analyze import Analysis, with_hesitations
+from app.analysis.analyze import Analysis
 from app.analysis.progress import since_last
 from app.analysis.stories import answer_sentences
 from app.analysis.timing import RECOMMENDED_SPLIT
@@ -129,18 +129,12 @@ class FeedbackView(QWidget):
         self.story.show_choice(result.attempt_id, result.story)
         self.follow_up.reset()  # the session asks this answer's follow-ups after its second listen
 
-    def refine(self, refined: PracticeResult) -> Analysis | None:
-        """The second listen's fillers for the answer on screen (keeping the person's corrections and
-        the place in the text); the new analysis, or None when another answer is on screen."""
-        shown = self.result
-        if shown is None or shown.recording.path != refined.recording.path:
-            return None
-        if shown.analysis is None or refined.analysis is None or refined.analysis.hesitations is None:
-            return None
-        analysis = with_hesitations(shown.analysis, refined.analysis.hesitations, shown.question)
-        self.result = replace(shown, analysis=analysis)
+    def show_refined(self, analysis: Analysis) -> None:
+        """The same answer with the second listen's fillers (ui.practice.corrections measured it); the
+        person's corrections and the place in the text stay."""
+        assert self.result is not None
+        self.result = replace(self.result, analysis=analysis)
         self._redraw_in_place(analysis)
-        return analysis
 
     def show_corrected(self, result: PracticeResult, sentence: int) -> None:
         """The same answer after a corrected label: everything follows, the place in the text stays."""

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.jobs import run_task
 from app.core.settings import RANGES, Settings
 from app.speech.capture import AudioInputs, Recorder
 from app.speech.tts import Speaker
+from ui.common.problems import what_to_do
 from ui.settings.settings_microphone import MicrophoneSection
 from ui.settings.settings_transcription import TranscriptionSection
 from ui.settings.settings_voice import VoiceSection
@@ -146,6 +148,7 @@ class SettingsDialog(QDialog):
         self.error.setAccessibleName(self.tr("Settings could not be saved"))
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
+        self._saving = False
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -269,20 +272,35 @@ class SettingsDialog(QDialog):
     # --- closing ------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        settings = self.result_settings()
-        try:
-            settings.save()
-        except OSError as e:
-            self.error.setText(
-                self.tr("The settings could not be saved to {0}: {1}. Nothing was changed.").format(
-                    Settings.path(), e.strerror or e
-                )
-            )
-            self.error.show()
-            self._refit()
+        """Saved on a worker thread (a file write); the dialog closes once the file is written."""
+        if self._saving:
             return
+        self._saving = True
+        self.buttons.setEnabled(False)
+        run_task(self.result_settings().save, lambda _: self._saved(), self._not_saved)
+
+    def _saved(self) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
         self.voice.apply_to_speaker()
         super().accept()
+
+    def _not_saved(self, message: str) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        self.error.setText(
+            self.tr("The settings could not be saved to {0}: {1}. Nothing was changed.").format(
+                Settings.path(), message
+            )
+            + " "
+            + what_to_do(message)
+        )
+        self.error.show()
+        self._refit()
+
+    def reject(self) -> None:
+        if not self._saving:  # Esc while the file is written: it closes once it is
+            super().reject()
 
     def done(self, result: int) -> None:
         self._shutdown()

@@ -37,6 +37,8 @@ from app.schedule.grades import GRADE_NAMES
 from app.stories.bank import Story, from_history, parse_file, to_file
 from app.stories.coverage import Readiness, readiness, uncovered
 from app.stories.rehearse import question_for
+from ui.common.export_folder import remember, suggested
+from ui.common.focus import return_focus
 from ui.common.star_style import SHORT_COLOR
 from ui.stories.story_dialog import StoryDialog
 
@@ -239,7 +241,7 @@ class StoriesView(QWidget):
     def _edit(self, story: Story | None) -> None:
         dialog = StoryDialog(story, self, bank=self.bank, wpm=self.pace)
         saved = dialog.exec()
-        self.table.setFocus()
+        return_focus(self.table)
         if saved and dialog.result_story is not None:
             edited = dialog.result_story
             self._write(lambda store: store.save_story(edited))
@@ -291,10 +293,11 @@ class StoriesView(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export stories"),
-            str(Path.home() / "star-coach-stories.json"),
+            suggested("stories", suffix=".json"),
             self.tr("Story bank (*.json)"),
         )
         if path:
+            remember(Path(path))
             self.export_path(Path(path))
 
     def export_path(self, path: Path) -> None:
