@@ -122,7 +122,7 @@ class Services:
     player: QtPlayer
     reader: QuestionReader
     practice: PracticeSession
-    store: Store  # for the screens' reads, on the GUI thread
+    store: Store  # opened off the GUI thread; the screens read and write through `history`, never this
     history: HistoryWorker  # every write, on its own thread and connection
     notices: list[str]
 

@@ -347,7 +347,8 @@ def test_the_settings_dialog_offers_exactly_the_ranges_loading_accepts(
             qtbot.keyClicks(spin, typed)
             spin.interpretText()
             assert RANGES[key][0] <= spin.value() <= RANGES[key][1], (key, typed, spin.value())
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.accepted):  # the file is written on a worker thread
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     with caplog.at_level(logging.WARNING, logger="app.core.settings"):
         saved = Settings.load()
     assert not caplog.records, caplog.text

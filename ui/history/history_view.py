@@ -75,6 +75,7 @@ class HistoryView(QWidget):
         self.history = history
         self.bank = bank
         self._reading_more = False
+        self._generation = 0
         self.problem = Banner("")
         self.problem.setAccessibleName(self.tr("What went wrong"))
         self.problem.hide()
@@ -152,6 +153,7 @@ class HistoryView(QWidget):
         done(result)
 
     def _fail(self, what: str, message: str) -> None:
+        self._reading_more = False
         self.problem.label.setText(said(what, message))
         self.problem.show()
         self.notice.emit("")  # not "Deleting…" any more: the message above the list says what became of it
@@ -159,6 +161,7 @@ class HistoryView(QWidget):
 
     def refresh(self) -> None:
         """The newest page of attempts, read on the history worker; older ones come a page at a time."""
+        self._generation += 1  # an older page still being read belongs to the list before this one
         self._run(
             lambda store: (store.count_attempts(), store.attempts(limit=PAGE)),
             self._show_first,
@@ -179,15 +182,17 @@ class HistoryView(QWidget):
     def load_more(self) -> None:
         if len(self.summaries) < self.total and not self._reading_more:
             self._reading_more = True
-            offset = len(self.summaries)
+            offset, generation = len(self.summaries), self._generation
             self._run(
                 lambda store: store.attempts(limit=PAGE, offset=offset),
-                self._show_more,
+                lambda page: self._show_more(page, generation),
                 self.tr("Older attempts could not be read"),
             )
 
-    def _show_more(self, page: list[AttemptSummary]) -> None:
+    def _show_more(self, page: list[AttemptSummary], generation: int) -> None:
         self._reading_more = False
+        if generation != self._generation:
+            return
         self._append(page)
         self.filled.emit()
 

@@ -11,6 +11,7 @@ from html import escape
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from app.analysis.analyze import Analysis
 from app.analysis.timing import clock
@@ -112,6 +113,8 @@ class WrittenEditor(QWidget):
         )
 
     def _show(self, generation: int, text: str, analysis: Analysis) -> None:
+        if not isValid(self.highlighter):
+            return  # the dialog closed while the text was read (seen under load in the test suite)
         if generation != self._generation:
             return  # typed since: a newer reading is on its way
         self.analysis = analysis
@@ -129,5 +132,5 @@ class WrittenEditor(QWidget):
         )
 
     def _failed(self, generation: int, message: str) -> None:
-        if generation == self._generation:
+        if generation == self._generation and isValid(self.points):
             self.points.setText(escape(self.tr("The written version could not be read: {0}").format(message)))
