@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from app.analysis.evidence import clean_token
+from app.analysis.evidence import clean_token, hesitations_in
 from app.analysis.spoken_words import FILLER_HESITATIONS
 from app.speech.audio import decode_audio
-from app.speech.fillers import listen_for_fillers
+from app.speech.fillers import second_listen
 from app.speech.transcribe import WhisperTranscriber
 
 
@@ -37,7 +37,7 @@ def score(folder: Path) -> dict[str, float | int]:
             bool(FILLER_HESITATIONS.fullmatch(clean_token(w.text))) for w in engine.transcribe(samples).words
         )
         started = time.perf_counter()
-        found = len(listen_for_fillers(engine, samples) or ())
+        found = len(hesitations_in(second_listen(engine, samples) or ()))
         spent += time.perf_counter() - started
         said, first, second = said + n, first + min(heard, n), second + min(found, n)
         extra += max(0, found - n)

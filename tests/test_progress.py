@@ -52,7 +52,7 @@ def test_a_point_the_last_try_had_is_never_new() -> None:
     were found again without how it sounded; and the off-topic point, which needs the question."""
     from dataclasses import replace
 
-    from app.analysis.analyze import with_hesitations
+    from app.analysis.analyze import every_point, with_hesitations
     from app.analysis.feedback import Point
     from app.analysis.sound import Sound
 
@@ -68,6 +68,7 @@ def test_a_point_the_last_try_had_is_never_new() -> None:
     again = since_last(retry, retry)
     assert again.new == () and again.fixed == ()
     off = Point("off_topic", "This answer may not be about what the question asks.")
-    drifted = replace(retry, points=(off, *retry.points[:2]))
+    # The screen's points are the first of every point the answer earned: both carry the off-topic one.
+    drifted = replace(retry, points=(off, *retry.points[:2]), triggered=(off, *every_point(retry)))
     assert since_last(drifted, drifted).new == ()
     assert [x.rule for x in since_last(drifted, retry).fixed] == ["off_topic"]

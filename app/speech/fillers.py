@@ -27,11 +27,3 @@ def second_listen(engine: object, samples: Samples) -> tuple[Word, ...] | None:
     if not isinstance(engine, WhisperTranscriber):
         return None
     return engine.transcribe(samples, prompt=FILLER_PROMPT).words
-
-
-def listen_for_fillers(engine: object, samples: Samples) -> tuple[Word, ...] | None:
-    """Replaced by `second_listen`, whose words the analysis counts: kept only so that a caller still
-    using it (bench/fillers.py) fails saying so, instead of counting every word as a filler."""
-    raise NotImplementedError(
-        "listen_for_fillers is gone: count app.analysis.evidence.hesitations_in(second_listen(engine, samples))"
-    )
