@@ -16,6 +16,7 @@ from app.core.settings import Settings
 from app.practice.session import PracticeSession
 from app.speech.audio import SAMPLE_RATE, decode_audio
 from app.speech.provisional import Provisional
+from app.speech.streaming import StreamingTranscriber
 from app.speech.transcribe import WhisperTranscriber
 from app.speech.transcript import Transcript, Word
 from ui.practice.practice_view import PROVISIONAL_COLOUR, PracticeView
@@ -93,3 +94,35 @@ def test_provisional_words_show_while_speaking_then_the_final_text_replaces_them
     assert shown[-1] == ""  # nothing provisional is left
     assert view.provisional_text == "" and view.live.toPlainText() == final.text
     assert not _last_format_is_provisional(view)
+
+
+def test_stop_starts_the_last_stretch_at_once_and_speech_after_it_is_kept(
+    qtbot: QtBot, whisper: WhisperTranscriber
+) -> None:
+    """The recorder listens half a second after Stop; the open stretch is transcribed from the press.
+    A quiet half second adds nothing; words said in it still reach the transcript."""
+    streaming = StreamingTranscriber(whisper)
+    samples = decode_audio(CLIP)
+    try:
+        streaming.begin()
+        for i in range(0, 6 * SAMPLE_RATE, CHUNK):
+            streaming.feed(samples[i : i + CHUNK])
+        with qtbot.waitSignal(streaming.finished, timeout=120_000) as quiet_end:
+            streaming.stopping()
+            streaming.feed(np.zeros(SAMPLE_RATE // 2, dtype=np.float32))
+            streaming.finish()
+        first = quiet_end.args[0]
+        assert "one that comes to mind" in first.text.lower()
+
+        streaming.begin()
+        for i in range(0, 4 * SAMPLE_RATE, CHUNK):
+            streaming.feed(samples[i : i + CHUNK])
+        with qtbot.waitSignal(streaming.finished, timeout=120_000) as spoken_end:
+            streaming.stopping()
+            streaming.feed(samples[4 * SAMPLE_RATE : 6 * SAMPLE_RATE])  # still talking after Stop
+            streaming.finish()
+        second = spoken_end.args[0]
+        assert "mind" in second.text.lower(), second.text  # said after Stop
+        assert second.words[-1].end > 4.0
+    finally:
+        streaming.shutdown()

@@ -67,6 +67,7 @@ class AnswerSession(QObject):
     def stop(self) -> None:
         self._stop_pressed = time.perf_counter()
         self.recorder.stop()
+        self.streaming.stopping()
 
     def abort(self) -> None:
         self.streaming.cancel()

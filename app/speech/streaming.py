@@ -12,6 +12,8 @@ the analysed and saved transcript is still made of the whole stretches.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +70,10 @@ class Segmenter:
                 out.append(self._take(cut))
         return out
 
+    def quiet_threshold(self) -> float | None:
+        """What counts as quiet in this recording so far (as for a pause); None before any audio."""
+        return self._threshold() if self._energy else None
+
     def open_stretch(self) -> Segment:
         """The audio since the last cut, not yet a stretch (for the provisional transcript)."""
         samples = np.concatenate([*self._frames, self._partial]) if self._frames else self._partial
@@ -109,6 +115,15 @@ class Segmenter:
         return seg
 
 
+def quiet(samples: Samples, threshold: float | None) -> bool:
+    """No 30 ms of `samples` rises above `threshold` (Segmenter.quiet_threshold)."""
+    whole = len(samples) // FRAME * FRAME
+    if threshold is None or not whole:
+        return threshold is not None
+    frames = samples[:whole].reshape(-1, FRAME).astype(np.float64)
+    return bool(np.all(np.mean(np.square(frames), axis=1) < threshold))
+
+
 def merge(parts: list[Transcript], audio_seconds: float) -> Transcript:
     """One transcript from the stretches, in order."""
     words: list[Word] = [w for p in parts for w in p.words]
@@ -132,7 +147,7 @@ class _Worker(QObject):
     loaded = Signal()
     done = Signal(int, object)  # job number, Transcript
     failed = Signal(int, str)  # job number (-1: loading), message
-    looked = Signal(int, object)  # job number, Transcript or None: a provisional look
+    looked = Signal(int, object, float)  # job number, Transcript or None, CPU seconds: a provisional look
 
     def __init__(self, engine: Transcriber) -> None:
         super().__init__()
@@ -151,11 +166,13 @@ class _Worker(QObject):
     def look(self, job: int, segment: Segment) -> None:
         """A provisional look at the open stretch: for the screen only, so a failure just shows nothing."""
         samples = np.concatenate([segment.samples, np.zeros(TRAILING_SILENCE, dtype=np.float32)])
+        cpu = time.process_time()  # the whole process's: CTranslate2 decodes on threads of its own
         try:
-            self.looked.emit(job, self.engine.transcribe(samples, offset=segment.offset))
+            transcript: Transcript | None = self.engine.transcribe(samples, offset=segment.offset)
         except Exception:
             log.exception("provisional transcription failed")
-            self.looked.emit(job, None)
+            transcript = None
+        self.looked.emit(job, transcript, time.process_time() - cpu)
 
     @Slot(int, object)
     def run(self, job: int, segment: Segment) -> None:
@@ -173,9 +190,12 @@ class _Worker(QObject):
 
 
 TRAILING_SILENCE = SAMPLE_RATE  # samples
-# New audio between two provisional looks, and at least twice the last look's time: the looks then take
-# at most half of the worker, and a stretch that closes waits for one look at most.
+# New audio between two provisional looks; more when a look costs more than LOOK_CPU_SHARE of the
+# machine's CPU over that time (measured as the process's CPU time during the look), so that the looks
+# leave the recording, the screen and other programs at least half of it. Only one look runs at a time,
+# never beside a stretch's transcription, so a stretch that closes waits for one look at most.
 LOOK_EVERY_S = 2.0
+LOOK_CPU_SHARE = 0.5
 
 
 class StreamingTranscriber(QObject):
@@ -209,6 +229,7 @@ class StreamingTranscriber(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.looked.connect(self._on_looked)
         self._looking: tuple[int, int] | None = None  # (job, end sample) of the look under way
+        self._cores = os.cpu_count() or 1
         self._look_every = LOOK_EVERY_S
         self._thread.start()
         self._reset()
@@ -220,6 +241,9 @@ class StreamingTranscriber(QObject):
         self._samples = 0
         self._finishing = False
         self._looked_at = 0  # samples heard at the last provisional look
+        self._stopping = False  # Stop was pressed; the recorder still listens a moment
+        self._after_stop: list[Samples] = []
+        self._quiet_below: float | None = None
         self._provisional = Provisional()
         self.failures: list[str] = []  # why stretches of this answer could not be transcribed
         self._generation = getattr(self, "_generation", 0) + 1
@@ -237,9 +261,24 @@ class StreamingTranscriber(QObject):
         if self._finishing:
             return
         self._samples += len(samples)
+        if self._stopping:
+            self._after_stop.append(samples)
+            return
         for seg in self._segmenter.push(samples):
             self._submit(seg)
         self._maybe_look()
+
+    def stopping(self) -> None:
+        """Stop was pressed. The recorder listens half a second more (people press Stop as they say
+        the last word); the open stretch's transcription starts now, and `finish` keeps it when that
+        half second was quiet, as it nearly always is, instead of starting it then."""
+        if self._finishing or self._stopping:
+            return
+        self._stopping = True
+        self._quiet_below = self._segmenter.quiet_threshold()
+        tail = self._segmenter.flush()
+        if tail is not None:
+            self._submit(tail)
 
     def finish(self) -> None:
         """No more audio: transcribe the tail, then emit `finished`."""
@@ -247,6 +286,10 @@ class StreamingTranscriber(QObject):
             return
         self._finishing = True
         self._looked_at = self._samples
+        if self._stopping:  # the open stretch is being transcribed: only speech after Stop is left
+            extra = np.concatenate(self._after_stop) if self._after_stop else np.zeros(0, np.float32)
+            if not quiet(extra, self._quiet_below):  # speech after Stop: a last stretch of its own
+                self._segmenter.push(extra)
         tail = self._segmenter.flush()
         if tail is not None:
             self._submit(tail)
@@ -269,7 +312,12 @@ class StreamingTranscriber(QObject):
     def _maybe_look(self) -> None:
         """A provisional look when the worker has nothing else to do and enough new audio came."""
         busy = self._looking is not None or len(self._results) < self._jobs
-        if busy or self._finishing or self._samples - self._looked_at < self._look_every * SAMPLE_RATE:
+        if (
+            busy
+            or self._finishing
+            or self._stopping
+            or self._samples - self._looked_at < self._look_every * SAMPLE_RATE
+        ):
             return
         open_stretch = self._segmenter.open_stretch()
         span = self._provisional.window(open_stretch.start, len(open_stretch.samples))
@@ -281,12 +329,12 @@ class StreamingTranscriber(QObject):
         self._looking = (job, end)
         self._look.emit(job, Segment(first, open_stretch.samples[first - open_stretch.start :]))
 
-    @Slot(int, object)
-    def _on_looked(self, job: int, transcript: Transcript | None) -> None:
+    @Slot(int, object, float)
+    def _on_looked(self, job: int, transcript: Transcript | None, cpu_s: float) -> None:
         looking, self._looking = self._looking, None
+        self._look_every = max(LOOK_EVERY_S, cpu_s / (LOOK_CPU_SHARE * self._cores))
         if transcript is None or looking is None or job // 1_000_000 != self._generation:
             return
-        self._look_every = max(LOOK_EVERY_S, 2 * transcript.elapsed_seconds)
         if self._provisional.heard(job % 1_000_000, looking[1], transcript):
             self.provisional.emit(self._provisional.transcript())
 
