@@ -8,8 +8,10 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from typing import cast
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -19,6 +21,9 @@ from app.core import paths
 from app.core.jobs import run_task
 from app.speech.wavfile import recover_recordings
 from ui.common.single_instance import SingleInstance
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("star_coach")
 
@@ -52,7 +57,9 @@ def startup_notices() -> list[str]:
     return notices
 
 
-def run(argv: Sequence[str]) -> int:
+def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None) -> int:
+    """`driver` (the benchmark's window scenario) takes over the window once practice is ready, with
+    STAR_COACH_STARTUP_PROBE set; without it the probe quits there."""
     _setup_logging()
     app = QApplication([sys.argv[0], *argv])
     app.setApplicationName("STAR Coach")
@@ -75,6 +82,7 @@ def run(argv: Sequence[str]) -> int:
         return 1
     if loaded.warning:
         log.warning(loaded.warning)
+    speech = _preload(loaded.bank)
 
     from ui.main_window import MainWindow
 
@@ -84,13 +92,14 @@ def run(argv: Sequence[str]) -> int:
     _quit_on_sigterm(app, window)
     probe = bool(os.environ.get("STAR_COACH_STARTUP_PROBE"))
 
-    def attach(opened: object) -> None:
+    def attach(prepared: object) -> None:
         # Speech in and out start now, and the Whisper model loads in the background while the
         # person browses.
-        from app.services import OpenedHistory, Services
+        from app.services import EarlySpeech, OpenedHistory, Services
 
+        opened, early = cast(tuple[OpenedHistory, EarlySpeech], prepared)
         try:
-            services = Services.create(loaded.bank, opened=cast(OpenedHistory, opened))
+            services = Services.create(loaded.bank, opened=opened, speech=early)
         except Exception as e:  # the last resort: said in the window, not only in the log
             log.exception("practice could not start")
             failed(f"{e}. The log in {paths.log_dir()} has the details.")
@@ -106,7 +115,10 @@ def run(argv: Sequence[str]) -> int:
             # could start now and its feedback be computed.
             def ready() -> None:
                 print("practice-ready", flush=True)
-                app.quit()
+                if driver is None:
+                    app.quit()
+                else:
+                    driver(window)
 
             def not_ready(message: str) -> None:
                 print(f"practice-failed {message}", flush=True)
@@ -124,7 +136,7 @@ def run(argv: Sequence[str]) -> int:
     def prepare() -> object:
         """The speech and analysis modules take ~0.3 s to import, and the history's check reads the
         whole file: both on a worker thread, after the first paint."""
-        return importlib.import_module("app.services").open_history()
+        return importlib.import_module("app.services").open_history(), speech.result()
 
     QTimer.singleShot(0, lambda: run_task(prepare, attach, failed))
     if probe:
@@ -133,6 +145,27 @@ def run(argv: Sequence[str]) -> int:
     code = app.exec()
     instance.release()
     return code
+
+
+def _preload(bank: object) -> Future[object]:
+    """From launch, on a thread of its own: the settings and the speech engine (its model starts
+    loading at once), then the STAR labeller. Those two loads are what practice waits for; begun here,
+    they overlap the window's building and the history's opening instead of following them."""
+    speech: Future[object] = Future()
+
+    def work() -> None:
+        try:
+            speech.set_result(importlib.import_module("app.services").early_speech())
+        except BaseException as e:  # said in the window by `prepare`'s failure
+            speech.set_exception(e)
+            return
+        try:
+            importlib.import_module("app.analysis.labeller_files").default_labeller(bank)
+        except Exception as e:  # start_background_loading loads it again and says why
+            log.info("early labeller load failed: %s", e)
+
+    threading.Thread(target=work, name="preload").start()
+    return speech
 
 
 def _bring_forward(window: QWidget) -> None:
