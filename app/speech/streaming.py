@@ -12,7 +12,6 @@ the analysed and saved transcript is still made of the whole stretches.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 
@@ -190,12 +189,12 @@ class _Worker(QObject):
 
 
 TRAILING_SILENCE = SAMPLE_RATE  # samples
-# New audio between two provisional looks; more when a look costs more than LOOK_CPU_SHARE of the
-# machine's CPU over that time (measured as the process's CPU time during the look), so that the looks
-# leave the recording, the screen and other programs at least half of it. Only one look runs at a time,
-# never beside a stretch's transcription, so a stretch that closes waits for one look at most.
+# New audio between two provisional looks. Only one look runs at a time, never beside a stretch's
+# transcription, so a stretch that closes waits for one look at most, and the looks never take more than
+# the one transcription thread (bench.window measures their CPU: cpu_share_while_speaking). A limit by
+# the looks' CPU time was tried: the meaning model's encoding after each stretch, on another thread of
+# the process, counted in it and held the looks off for 20 s.
 LOOK_EVERY_S = 2.0
-LOOK_CPU_SHARE = 0.5
 
 
 class StreamingTranscriber(QObject):
@@ -229,8 +228,6 @@ class StreamingTranscriber(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.looked.connect(self._on_looked)
         self._looking: tuple[int, int] | None = None  # (job, end sample) of the look under way
-        self._cores = os.cpu_count() or 1
-        self._look_every = LOOK_EVERY_S
         self._thread.start()
         self._reset()
 
@@ -316,7 +313,7 @@ class StreamingTranscriber(QObject):
             busy
             or self._finishing
             or self._stopping
-            or self._samples - self._looked_at < self._look_every * SAMPLE_RATE
+            or self._samples - self._looked_at < LOOK_EVERY_S * SAMPLE_RATE
         ):
             return
         open_stretch = self._segmenter.open_stretch()
@@ -332,7 +329,7 @@ class StreamingTranscriber(QObject):
     @Slot(int, object, float)
     def _on_looked(self, job: int, transcript: Transcript | None, cpu_s: float) -> None:
         looking, self._looking = self._looking, None
-        self._look_every = max(LOOK_EVERY_S, cpu_s / (LOOK_CPU_SHARE * self._cores))
+        log.debug("provisional look: %.2f s of CPU", cpu_s)
         if transcript is None or looking is None or job // 1_000_000 != self._generation:
             return
         if self._provisional.heard(job % 1_000_000, looking[1], transcript):
