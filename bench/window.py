@@ -73,6 +73,7 @@ def bench_window() -> Figures:
     ):
         return {"window_error": "needs the virtual microphone (scripts/headless.sh)"}
     spoken = spoken_words(CLIP)
+    load_before = os.getloadavg()[0]
     reference = CLIP.with_suffix(".txt").read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="star-coach-window-") as home:
         env = {**os.environ, "STAR_COACH_HOME": home, "STAR_COACH_STARTUP_PROBE": "1"}
@@ -123,6 +124,8 @@ def bench_window() -> Figures:
         "wer_window_answer": round(word_error_rate(reference, result["final_text"]), 3),
         "cpu_share_while_speaking": round(result["cpu_s"] / result["speaking_s"] / (os.cpu_count() or 1), 3),
         "window_recorder_warnings": len(result["warnings"]),
+        # Other programs' load (1-minute average, before and after): the times above depend on it.
+        "window_load_avg": f"{load_before:.1f}-{os.getloadavg()[0]:.1f}",
     }
 
 

@@ -15,7 +15,7 @@ from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
 from app.practice.session import PracticeSession
 from app.speech.audio import SAMPLE_RATE, decode_audio
-from app.speech.provisional import Provisional
+from app.speech.provisional import MAX_WINDOW_S, Provisional
 from app.speech.streaming import StreamingTranscriber
 from app.speech.transcribe import WhisperTranscriber
 from app.speech.transcript import Transcript, Word
@@ -41,9 +41,15 @@ def test_settled_words_are_not_read_again_and_wait_for_their_stretch() -> None:
     p.heard(0, 10 * SAMPLE_RATE, _words(("it", 6.0, 6.3), ("late", 6.4, 6.9)))
     assert [w.text for w in p.words()] == ["We", "shipped", "it", "late"]
     p.closed(0, 7 * SAMPLE_RATE)  # the stretch closed: its words wait for its transcript
-    assert not p.heard(0, 10 * SAMPLE_RATE, _words(("stale", 6.0, 6.5)))  # a look at a closed stretch
     assert p.transcript().text == "We shipped it late"
+    # A look the cut overtook: its words replace the older guesses, on each side of the cut.
+    assert p.heard(0, 10 * SAMPLE_RATE, _words(("it", 6.0, 6.3), ("later", 6.4, 6.9), ("Then", 7.5, 7.8)))
+    assert p.transcript().text == "We shipped it later Then"
     p.transcribed(0)
+    assert p.transcript().text == "Then"
+    assert not p.heard(0, 10 * SAMPLE_RATE, _words(("stale", 6.0, 6.5)))  # its stretch is transcribed
+    p.closed(1, 12 * SAMPLE_RATE)
+    p.transcribed(1)
     assert p.transcript().nothing_heard and p.transcript().text == ""
 
 
@@ -126,3 +132,10 @@ def test_stop_starts_the_last_stretch_at_once_and_speech_after_it_is_kept(
         assert second.words[-1].end > 4.0
     finally:
         streaming.shutdown()
+
+
+def test_a_look_never_reads_more_than_the_last_seconds() -> None:
+    """Stop waits for the look under way: however long the open stretch, a look stays short."""
+    p = Provisional()
+    first, end = p.window(0, 25 * SAMPLE_RATE) or (0, 0)
+    assert end == 25 * SAMPLE_RATE and end - first == MAX_WINDOW_S * SAMPLE_RATE

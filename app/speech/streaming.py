@@ -189,11 +189,12 @@ class _Worker(QObject):
 
 
 TRAILING_SILENCE = SAMPLE_RATE  # samples
-# New audio between two provisional looks. Only one look runs at a time, never beside a stretch's
-# transcription, so a stretch that closes waits for one look at most, and the looks never take more than
-# the one transcription thread (bench.window measures their CPU: cpu_share_while_speaking). A limit by
-# the looks' CPU time was tried: the meaning model's encoding after each stretch, on another thread of
-# the process, counted in it and held the looks off for 20 s.
+# New audio between two provisional looks, and at least twice the last look's time, so that on a busy
+# machine the looks take at most half of the transcription thread and the stretches (and the last one,
+# after Stop) are not kept waiting behind them: back to back, under another program's load, 25 s
+# stretches took 12 s each (bench.window). Only one look runs at a time, never beside a stretch's
+# transcription. A limit by the looks' CPU time was tried: the meaning model's encoding after each
+# stretch, on another thread of the process, counted in it and held the looks off for 20 s.
 LOOK_EVERY_S = 2.0
 
 
@@ -228,6 +229,7 @@ class StreamingTranscriber(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.looked.connect(self._on_looked)
         self._looking: tuple[int, int] | None = None  # (job, end sample) of the look under way
+        self._look_every = LOOK_EVERY_S
         self._thread.start()
         self._reset()
 
@@ -313,7 +315,7 @@ class StreamingTranscriber(QObject):
             busy
             or self._finishing
             or self._stopping
-            or self._samples - self._looked_at < LOOK_EVERY_S * SAMPLE_RATE
+            or self._samples - self._looked_at < self._look_every * SAMPLE_RATE
         ):
             return
         open_stretch = self._segmenter.open_stretch()
@@ -330,6 +332,8 @@ class StreamingTranscriber(QObject):
     def _on_looked(self, job: int, transcript: Transcript | None, cpu_s: float) -> None:
         looking, self._looking = self._looking, None
         log.debug("provisional look: %.2f s of CPU", cpu_s)
+        if transcript is not None:
+            self._look_every = max(LOOK_EVERY_S, 2 * transcript.elapsed_seconds)
         if transcript is None or looking is None or job // 1_000_000 != self._generation:
             return
         if self._provisional.heard(job % 1_000_000, looking[1], transcript):
