@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,41 +52,6 @@ def _transcriber(settings: Settings) -> tuple[Transcriber, list[str]]:
         return default, [
             f"{e} STAR Coach uses Whisper tiny.en instead; choose the engine in Settings (Ctrl+,)."
         ]
-
-
-def read_settings() -> tuple[Settings, list[str]]:
-    """The saved settings, or the defaults and why."""
-    try:
-        return Settings.load(), []
-    except OSError as e:
-        return Settings(), [f"Your settings could not be read ({e.strerror}); the defaults are used."]
-
-
-@dataclass(frozen=True)
-class EarlySpeech:
-    """The settings and the speech engine, made at launch (`early_speech`) on a thread of their own."""
-
-    settings: Settings
-    engine: Transcriber
-    notices: list[str]
-
-
-def early_speech() -> EarlySpeech:
-    """Start loading the Whisper model now, on its own thread: it is the longest part of getting
-    practice ready (1.4 s of 3.0 s measured under load), and CTranslate2 loads it natively, beside the
-    window being built and the history being opened. A failure is left for the transcriber's own
-    `load()` (start_background_loading), which tries again and says why in the window."""
-    settings, notices = read_settings()
-    engine, engine_notices = _transcriber(settings)
-
-    def load() -> None:
-        try:
-            engine.load()
-        except Exception as e:  # said later by the practice worker's load
-            log.info("early model load failed: %s", e)
-
-    threading.Thread(target=load, name="model-load").start()
-    return EarlySpeech(settings, engine, notices + engine_notices)
 
 
 def _recordings_folder() -> tuple[Path, list[str]]:
@@ -170,25 +134,24 @@ class Services:
         settings: Settings | None = None,
         parent: QObject | None = None,
         opened: OpenedHistory | None = None,
-        speech: EarlySpeech | None = None,
     ) -> Services:
         """Every part that can fail falls back to something that works and says so in `notices`, so
-        the window never sits there greyed out with the reason only in a log. `speech`: the settings
-        and engine made at launch (the model may still be loading)."""
+        the window never sits there greyed out with the reason only in a log."""
         notices: list[str] = []
-        if speech is not None:
-            settings, engine, notices = speech.settings, speech.engine, list(speech.notices)
-        else:
-            if settings is None:
-                settings, notices = read_settings()
-            engine, engine_notice = _transcriber(settings)
-            notices += engine_notice
+        if settings is None:
+            try:
+                settings = Settings.load()
+            except OSError as e:
+                settings = Settings()
+                notices.append(f"Your settings could not be read ({e.strerror}); the defaults are used.")
         speaker = Speaker(parent=parent)
         speaker.set_rate(settings.speech_rate_wpm)
         if settings.voice_id:  # checked once the engine has started (start_background_loading)
             speaker.set_voice(settings.voice_id, check=False)
         player = QtPlayer(parent=parent)
         reader = QuestionReader(speaker, QtPlayer(parent=parent), parent)
+        engine, engine_notice = _transcriber(settings)
+        notices += engine_notice
         recordings, recordings_notice = _recordings_folder()
         notices += recordings_notice
         practice = PracticeSession(bank, engine, reader, settings, recordings, parent)

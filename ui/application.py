@@ -8,9 +8,7 @@ import logging
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer
@@ -82,7 +80,6 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
         return 1
     if loaded.warning:
         log.warning(loaded.warning)
-    speech = _preload(loaded.bank)
 
     from ui.main_window import MainWindow
 
@@ -92,14 +89,13 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
     _quit_on_sigterm(app, window)
     probe = bool(os.environ.get("STAR_COACH_STARTUP_PROBE"))
 
-    def attach(prepared: object) -> None:
+    def attach(opened: object) -> None:
         # Speech in and out start now, and the Whisper model loads in the background while the
         # person browses.
-        from app.services import EarlySpeech, OpenedHistory, Services
+        from app.services import OpenedHistory, Services
 
-        opened, early = cast(tuple[OpenedHistory, EarlySpeech], prepared)
         try:
-            services = Services.create(loaded.bank, opened=opened, speech=early)
+            services = Services.create(loaded.bank, opened=cast(OpenedHistory, opened))
         except Exception as e:  # the last resort: said in the window, not only in the log
             log.exception("practice could not start")
             failed(f"{e}. The log in {paths.log_dir()} has the details.")
@@ -136,7 +132,7 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
     def prepare() -> object:
         """The speech and analysis modules take ~0.3 s to import, and the history's check reads the
         whole file: both on a worker thread, after the first paint."""
-        return importlib.import_module("app.services").open_history(), speech.result()
+        return importlib.import_module("app.services").open_history()
 
     QTimer.singleShot(0, lambda: run_task(prepare, attach, failed))
     if probe:
@@ -145,27 +141,6 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
     code = app.exec()
     instance.release()
     return code
-
-
-def _preload(bank: object) -> Future[object]:
-    """From launch, on a thread of its own: the settings and the speech engine (its model starts
-    loading at once), then the STAR labeller. Those two loads are what practice waits for; begun here,
-    they overlap the window's building and the history's opening instead of following them."""
-    speech: Future[object] = Future()
-
-    def work() -> None:
-        try:
-            speech.set_result(importlib.import_module("app.services").early_speech())
-        except BaseException as e:  # said in the window by `prepare`'s failure
-            speech.set_exception(e)
-            return
-        try:
-            importlib.import_module("app.analysis.labeller_files").default_labeller(bank)
-        except Exception as e:  # start_background_loading loads it again and says why
-            log.info("early labeller load failed: %s", e)
-
-    threading.Thread(target=work, name="preload").start()
-    return speech
 
 
 def _bring_forward(window: QWidget) -> None:
