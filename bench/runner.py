@@ -22,6 +22,7 @@ from bench.practice_aids import bench_practice_aids
 from bench.sound import bench_sound
 from bench.speech import bench_live, bench_playback, bench_transcribe, bench_tts
 from bench.startup import bench_cold_start
+from bench.window import bench_window
 
 # --------------------------------------------------------------------------- scenarios table
 
@@ -38,6 +39,7 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "compare_written": bench_compare_written,
     "jargon": bench_jargon,
     "sound": bench_sound,
+    "window": bench_window,
 }
 
 

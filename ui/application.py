@@ -8,8 +8,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -19,6 +19,9 @@ from app.core import paths
 from app.core.jobs import run_task
 from app.speech.wavfile import recover_recordings
 from ui.common.single_instance import SingleInstance
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger("star_coach")
 
@@ -52,7 +55,9 @@ def startup_notices() -> list[str]:
     return notices
 
 
-def run(argv: Sequence[str]) -> int:
+def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None) -> int:
+    """`driver` (the benchmark's window scenario) takes over the window once practice is ready, with
+    STAR_COACH_STARTUP_PROBE set; without it the probe quits there."""
     _setup_logging()
     app = QApplication([sys.argv[0], *argv])
     app.setApplicationName("STAR Coach")
@@ -110,7 +115,10 @@ def run(argv: Sequence[str]) -> int:
             # could start now and its feedback be computed.
             def ready() -> None:
                 print("practice-ready", flush=True)
-                app.quit()
+                if driver is None:
+                    app.quit()
+                else:
+                    driver(window)
 
             def not_ready(message: str) -> None:
                 print(f"practice-failed {message}", flush=True)

@@ -58,6 +58,7 @@ class FollowUpRunner(QObject):
     level = Signal(float, float)
     elapsed = Signal(float)
     partial = Signal(object)  # Transcript so far
+    provisional = Signal(object)  # Transcript of the words not in `partial` yet (the screen only)
     replied = Signal(object)  # Reply
     problem = Signal(str)  # something went wrong with this reply; the person can answer again or skip
 
@@ -88,6 +89,7 @@ class FollowUpRunner(QObject):
         answer.level.connect(self._relay_level)
         answer.elapsed.connect(self._relay_elapsed)
         answer.partial.connect(self._relay_partial)
+        answer.provisional.connect(self._relay_provisional)
         if reader is not None:
             reader.finished.connect(self._on_read)
             reader.failed.connect(self._on_read_failed)
@@ -197,6 +199,11 @@ class FollowUpRunner(QObject):
     def _relay_partial(self, transcript: object) -> None:
         if self.step in (Step.RECORDING, Step.JUDGING):
             self.partial.emit(transcript)
+
+    @Slot(object)
+    def _relay_provisional(self, transcript: object) -> None:
+        if self.step in (Step.RECORDING, Step.JUDGING):
+            self.provisional.emit(transcript)
 
     @Slot(object)
     def _on_answer(self, result: AnswerResult | None) -> None:

@@ -58,6 +58,7 @@ class PracticeSession(QObject):
     level = Signal(float, float)
     elapsed = Signal(float)
     partial = Signal(object)  # Transcript so far
+    provisional = Signal(object)  # Transcript of the words not in `partial` yet (the screen only)
     warning = Signal(str)
     error = Signal(str)
     notice = Signal(str)  # something to know that does not stop practice (question not spoken)
@@ -100,6 +101,7 @@ class PracticeSession(QObject):
         self.answer.level.connect(self.level)
         self.answer.elapsed.connect(self._on_elapsed)
         self.answer.partial.connect(self.partial)
+        self.answer.provisional.connect(self.provisional)
         self.answer.warning.connect(self.warning)
         self.answer.error.connect(self.error)
         self.answer.finished.connect(self._on_answer)

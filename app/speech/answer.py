@@ -31,6 +31,7 @@ class AnswerSession(QObject):
     level = Signal(float, float)
     elapsed = Signal(float)
     partial = Signal(object)  # Transcript so far, for the live view
+    provisional = Signal(object)  # Transcript of the words not in `partial` yet (the screen only)
     warning = Signal(str)
     error = Signal(str)
     finished = Signal(object)  # AnswerResult, or None when nothing was kept (Escape, no microphone)
@@ -47,6 +48,7 @@ class AnswerSession(QObject):
         self.recorder.chunk.connect(self.streaming.feed)
         self.recorder.finished.connect(self._on_recorded)
         self.streaming.partial.connect(self.partial)
+        self.streaming.provisional.connect(self.provisional)
         self.streaming.error.connect(self.error)
         self.streaming.ready.connect(self.model_ready)
         self.streaming.finished.connect(self._on_transcribed)
@@ -65,6 +67,7 @@ class AnswerSession(QObject):
     def stop(self) -> None:
         self._stop_pressed = time.perf_counter()
         self.recorder.stop()
+        self.streaming.stopping()
 
     def abort(self) -> None:
         self.streaming.cancel()

@@ -3,11 +3,16 @@
 Measured with tiny.en (notes/FINDINGS.md): stretches cut at pauses near 20-30 s keep the whole-file
 word error rate and leave ~0.8 s of work after Stop; fixed 10 s chunks cut words in half and lost 6
 points. No previous-text prompt: it sent Whisper into repetition loops in 4 of 28 runs.
+
+A stretch is only transcribed once it closes, so alone it would show words up to 30 s late. While it
+is open, its newest few seconds are transcribed again every ~2 s (`provisional`) for the screen only:
+the analysed and saved transcript is still made of the whole stretches.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +20,7 @@ import numpy.typing as npt
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.speech.audio import SAMPLE_RATE
+from app.speech.provisional import Provisional
 from app.speech.transcript import SpeechError, Transcriber, Transcript, Word
 
 log = logging.getLogger(__name__)
@@ -63,6 +69,15 @@ class Segmenter:
                 out.append(self._take(cut))
         return out
 
+    def quiet_threshold(self) -> float | None:
+        """What counts as quiet in this recording so far (as for a pause); None before any audio."""
+        return self._threshold() if self._energy else None
+
+    def open_stretch(self) -> Segment:
+        """The audio since the last cut, not yet a stretch (for the provisional transcript)."""
+        samples = np.concatenate([*self._frames, self._partial]) if self._frames else self._partial
+        return Segment(self._start, samples.astype(np.float32, copy=False))
+
     def flush(self) -> Segment | None:
         """The rest of the recording (after Stop)."""
         tail = np.concatenate([*self._frames, self._partial]) if self._frames or len(self._partial) else None
@@ -99,6 +114,15 @@ class Segmenter:
         return seg
 
 
+def quiet(samples: Samples, threshold: float | None) -> bool:
+    """No 30 ms of `samples` rises above `threshold` (Segmenter.quiet_threshold)."""
+    whole = len(samples) // FRAME * FRAME
+    if threshold is None or not whole:
+        return threshold is not None
+    frames = samples[:whole].reshape(-1, FRAME).astype(np.float64)
+    return bool(np.all(np.mean(np.square(frames), axis=1) < threshold))
+
+
 def merge(parts: list[Transcript], audio_seconds: float) -> Transcript:
     """One transcript from the stretches, in order."""
     words: list[Word] = [w for p in parts for w in p.words]
@@ -122,6 +146,7 @@ class _Worker(QObject):
     loaded = Signal()
     done = Signal(int, object)  # job number, Transcript
     failed = Signal(int, str)  # job number (-1: loading), message
+    looked = Signal(int, object, float)  # job number, Transcript or None, CPU seconds: a provisional look
 
     def __init__(self, engine: Transcriber) -> None:
         super().__init__()
@@ -135,6 +160,18 @@ class _Worker(QObject):
             self.failed.emit(-1, str(e))
             return
         self.loaded.emit()
+
+    @Slot(int, object)
+    def look(self, job: int, segment: Segment) -> None:
+        """A provisional look at the open stretch: for the screen only, so a failure just shows nothing."""
+        samples = np.concatenate([segment.samples, np.zeros(TRAILING_SILENCE, dtype=np.float32)])
+        cpu = time.process_time()  # the whole process's: CTranslate2 decodes on threads of its own
+        try:
+            transcript: Transcript | None = self.engine.transcribe(samples, offset=segment.offset)
+        except Exception:
+            log.exception("provisional transcription failed")
+            transcript = None
+        self.looked.emit(job, transcript, time.process_time() - cpu)
 
     @Slot(int, object)
     def run(self, job: int, segment: Segment) -> None:
@@ -152,6 +189,13 @@ class _Worker(QObject):
 
 
 TRAILING_SILENCE = SAMPLE_RATE  # samples
+# New audio between two provisional looks, and at least twice the last look's time, so that on a busy
+# machine the looks take at most half of the transcription thread and the stretches (and the last one,
+# after Stop) are not kept waiting behind them: back to back, under another program's load, 25 s
+# stretches took 12 s each (bench.window). Only one look runs at a time, never beside a stretch's
+# transcription. A limit by the looks' CPU time was tried: the meaning model's encoding after each
+# stretch, on another thread of the process, counted in it and held the looks off for 20 s.
+LOOK_EVERY_S = 2.0
 
 
 class StreamingTranscriber(QObject):
@@ -160,13 +204,15 @@ class StreamingTranscriber(QObject):
     `finished` carries the merged Transcript; `error` a message the UI can show as it is.
     """
 
-    partial = Signal(object)  # Transcript so far
+    partial = Signal(object)  # Transcript so far (the closed stretches: what is analysed)
+    provisional = Signal(object)  # Transcript of what is not in `partial` yet, for the screen only
     finished = Signal(object)  # Transcript
     error = Signal(str)
     ready = Signal()  # the model is loaded
 
     _load = Signal()
     _run = Signal(int, object)
+    _look = Signal(int, object)
 
     def __init__(self, engine: Transcriber, parent: QObject | None = None, **segmenter: float) -> None:
         super().__init__(parent)
@@ -177,9 +223,13 @@ class StreamingTranscriber(QObject):
         self._worker.moveToThread(self._thread)
         self._load.connect(self._worker.load)
         self._run.connect(self._worker.run)
+        self._look.connect(self._worker.look)
         self._worker.loaded.connect(self.ready)
         self._worker.done.connect(self._on_done)
         self._worker.failed.connect(self._on_failed)
+        self._worker.looked.connect(self._on_looked)
+        self._looking: tuple[int, int] | None = None  # (job, end sample) of the look under way
+        self._look_every = LOOK_EVERY_S
         self._thread.start()
         self._reset()
 
@@ -189,6 +239,11 @@ class StreamingTranscriber(QObject):
         self._jobs = 0
         self._samples = 0
         self._finishing = False
+        self._looked_at = 0  # samples heard at the last provisional look
+        self._stopping = False  # Stop was pressed; the recorder still listens a moment
+        self._after_stop: list[Samples] = []
+        self._quiet_below: float | None = None
+        self._provisional = Provisional()
         self.failures: list[str] = []  # why stretches of this answer could not be transcribed
         self._generation = getattr(self, "_generation", 0) + 1
 
@@ -205,14 +260,35 @@ class StreamingTranscriber(QObject):
         if self._finishing:
             return
         self._samples += len(samples)
+        if self._stopping:
+            self._after_stop.append(samples)
+            return
         for seg in self._segmenter.push(samples):
             self._submit(seg)
+        self._maybe_look()
+
+    def stopping(self) -> None:
+        """Stop was pressed. The recorder listens half a second more (people press Stop as they say
+        the last word); the open stretch's transcription starts now, and `finish` keeps it when that
+        half second was quiet, as it nearly always is, instead of starting it then."""
+        if self._finishing or self._stopping:
+            return
+        self._stopping = True
+        self._quiet_below = self._segmenter.quiet_threshold()
+        tail = self._segmenter.flush()
+        if tail is not None:
+            self._submit(tail)
 
     def finish(self) -> None:
         """No more audio: transcribe the tail, then emit `finished`."""
         if self._finishing:
             return
         self._finishing = True
+        self._looked_at = self._samples
+        if self._stopping:  # the open stretch is being transcribed: only speech after Stop is left
+            extra = np.concatenate(self._after_stop) if self._after_stop else np.zeros(0, np.float32)
+            if not quiet(extra, self._quiet_below):  # speech after Stop: a last stretch of its own
+                self._segmenter.push(extra)
         tail = self._segmenter.flush()
         if tail is not None:
             self._submit(tail)
@@ -227,16 +303,50 @@ class StreamingTranscriber(QObject):
         self._thread.wait(60_000)
 
     def _submit(self, seg: Segment) -> None:
+        self._provisional.closed(self._jobs, seg.start + len(seg.samples))
         job = self._generation * 1_000_000 + self._jobs
         self._jobs += 1
         self._run.emit(job, seg)
+
+    def _maybe_look(self) -> None:
+        """A provisional look when the worker has nothing else to do and enough new audio came."""
+        busy = self._looking is not None or len(self._results) < self._jobs
+        if (
+            busy
+            or self._finishing
+            or self._stopping
+            or self._samples - self._looked_at < self._look_every * SAMPLE_RATE
+        ):
+            return
+        open_stretch = self._segmenter.open_stretch()
+        span = self._provisional.window(open_stretch.start, len(open_stretch.samples))
+        if span is None:
+            return
+        first, end = span
+        self._looked_at = self._samples
+        job = self._generation * 1_000_000 + self._provisional.stretch
+        self._looking = (job, end)
+        self._look.emit(job, Segment(first, open_stretch.samples[first - open_stretch.start :]))
+
+    @Slot(int, object, float)
+    def _on_looked(self, job: int, transcript: Transcript | None, cpu_s: float) -> None:
+        looking, self._looking = self._looking, None
+        log.debug("provisional look: %.2f s of CPU", cpu_s)
+        if transcript is not None:
+            self._look_every = max(LOOK_EVERY_S, 2 * transcript.elapsed_seconds)
+        if transcript is None or looking is None or job // 1_000_000 != self._generation:
+            return
+        if self._provisional.heard(job % 1_000_000, looking[1], transcript):
+            self.provisional.emit(self._provisional.transcript())
 
     @Slot(int, object)
     def _on_done(self, job: int, transcript: Transcript) -> None:
         if job // 1_000_000 != self._generation:
             return  # a cancelled answer's stretch
         self._results[job % 1_000_000] = transcript
+        self._provisional.transcribed(job % 1_000_000)
         self.partial.emit(self._merged())
+        self.provisional.emit(self._provisional.transcript())
         self._maybe_finished()
 
     @Slot(int, str)
@@ -246,6 +356,8 @@ class StreamingTranscriber(QObject):
             # Count the stretch as done (empty), so that the rest of the answer still arrives.
             self.failures.append(message)
             self._results[job % 1_000_000] = merge([], 0.0)
+            self._provisional.transcribed(job % 1_000_000)
+            self.provisional.emit(self._provisional.transcript())
             self._maybe_finished()
 
     def _merged(self) -> Transcript:

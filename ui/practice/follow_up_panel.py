@@ -15,6 +15,7 @@ from app.followups.rules import ASKS, FollowUp
 from app.practice.follow_up import FollowUpRunner, Reply, Step
 from app.speech.transcript import Transcript
 from ui.common.star_style import GOOD_COLOR, SHORT_COLOR
+from ui.practice.practice_view import PROVISIONAL_COLOUR
 
 STATUS = {
     Step.ASKING: "Listen to the follow-up… (Space answers at once)",
@@ -43,6 +44,8 @@ class FollowUpPanel(QFrame):
         self.clock = QLabel("0:00")
         self.heard = QLabel(wordWrap=True)
         self.heard.setAccessibleName(self.tr("Your reply as heard"))
+        self.heard.setTextFormat(Qt.TextFormat.RichText)  # escaped: the provisional words in italics
+        self._heard = ("", "")  # the reply's words transcribed for good, and the provisional ones after
         self.replies = QLabel(wordWrap=True)
         self.replies.setTextFormat(Qt.TextFormat.RichText)
         self.replies.setAccessibleName(self.tr("How your replies did"))
@@ -78,6 +81,7 @@ class FollowUpPanel(QFrame):
         runner.level.connect(self._on_level)
         runner.elapsed.connect(self._on_elapsed)
         runner.partial.connect(self._on_partial)
+        runner.provisional.connect(self._on_provisional)
         runner.replied.connect(self._on_replied)
         runner.problem.connect(self._on_problem)
         self.answer.clicked.connect(runner.toggle)
@@ -93,7 +97,7 @@ class FollowUpPanel(QFrame):
     def reset(self) -> None:
         """A new answer on screen: its follow-ups, if any, start afresh."""
         self.replies.clear()
-        self.heard.clear()
+        self._show_heard("", "")
         self.hide()
 
     @Slot(int, int, object)
@@ -106,7 +110,7 @@ class FollowUpPanel(QFrame):
             f"{escape(self.tr('A good reply gives {0}.').format(ASKS[follow_up.rule.asks_for]))}</p>"
         )
         self.asked.setToolTip(self.tr("Rule {0}").format(follow_up.rule.id))
-        self.heard.clear()
+        self._show_heard("", "")
         self.clock.setText("0:00")
 
     @Slot(object)
@@ -142,7 +146,17 @@ class FollowUpPanel(QFrame):
 
     @Slot(object)
     def _on_partial(self, transcript: Transcript) -> None:
-        self.heard.setText(transcript.text)
+        self._show_heard(transcript.text, self._heard[1])
+
+    @Slot(object)
+    def _on_provisional(self, transcript: Transcript) -> None:
+        self._show_heard(self._heard[0], transcript.text)
+
+    def _show_heard(self, final: str, provisional: str) -> None:
+        """As on the practice screen: the provisional words lighter and in italics."""
+        self._heard = (final, provisional)
+        later = f" <i style='color:{PROVISIONAL_COLOUR}'>{escape(provisional)}</i>" if provisional else ""
+        self.heard.setText(escape(final) + later)
 
     @Slot(object)
     def _on_replied(self, reply: Reply) -> None:
@@ -152,7 +166,7 @@ class FollowUpPanel(QFrame):
         if reply.save_error:
             row += f"<div><i>{escape(self.tr('Not saved: {0}').format(reply.save_error))}</i></div>"
         self.replies.setText(self.replies.text() + row)
-        self.heard.clear()
+        self._show_heard("", "")
 
 
 def reply_html(asked: str, seconds: float, gave: bool, verdict: str, said: str) -> str:

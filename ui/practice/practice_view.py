@@ -1,5 +1,9 @@
 """The practice screen: the question in large type, the clock, the level meter and the live transcript.
 
+The live transcript has two parts: the words of the closed stretches (what will be analysed), and after
+them, lighter and in italics, the provisional words of the last seconds, replaced when their stretch
+is transcribed whole (app.speech.streaming).
+
 It shows a PracticeSession; it decides nothing itself. Space records and stops, R repeats the
 question, Escape abandons the answer without saving it.
 """
@@ -7,7 +11,7 @@ question, Escape abandons the answer without saving it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,6 +35,18 @@ STATUS = {
     Phase.ANALYSING: "Analysing your answer…",
     Phase.DONE: "Done.",
 }
+
+
+def provisional_format() -> QTextCharFormat:
+    """Lighter and slanted: these words may still change (the palette's placeholder colour suits both
+    a light and a dark theme)."""
+    fmt = QTextCharFormat()
+    fmt.setFontItalic(True)
+    fmt.setForeground(QColor(PROVISIONAL_COLOUR))
+    return fmt
+
+
+PROVISIONAL_COLOUR = "#6b7280"
 
 
 class PracticeView(QWidget):
@@ -82,6 +98,9 @@ class PracticeView(QWidget):
         self.live = QPlainTextEdit(readOnly=True)
         self.live.setPlaceholderText(self.tr("What you say appears here while you speak."))
         self.live.setAccessibleName(self.tr("Live transcript"))
+        self.live.setAccessibleDescription(self.tr("The last words, in italics, may still change."))
+        self.heard_text = ""  # the closed stretches' words
+        self.provisional_text = ""  # the words after them, still provisional
 
         meter = QHBoxLayout()
         meter.addWidget(QLabel(self.tr("Level")))
@@ -120,13 +139,14 @@ class PracticeView(QWidget):
         session.level.connect(self._on_level)
         session.elapsed.connect(self._on_elapsed)
         session.partial.connect(self._on_partial)
+        session.provisional.connect(self._on_provisional)
         session.warning.connect(lambda m: self.show_message(m, "warning"))
         session.error.connect(lambda m: self.show_message(m, "error"))
         session.notice.connect(lambda m: self.show_message(m, "notice"))
 
     def clear(self) -> None:
         """Before a practice starts: what it says while starting (no voice to read the question) stays."""
-        self.live.clear()
+        self._show_live("", "")
         self.message.hide()
 
     def begin(self) -> None:
@@ -164,7 +184,7 @@ class PracticeView(QWidget):
         self.record.setEnabled(phase in (Phase.READY, Phase.THINKING, Phase.ASKING, Phase.RECORDING))
         self.hear.setEnabled(phase in (Phase.READY, Phase.THINKING))
         if phase is Phase.RECORDING:
-            self.live.clear()
+            self._show_live("", "")
             self.message.hide()
         elif phase in (Phase.READY, Phase.IDLE):  # after Escape: nothing is being heard or timed
             self.level.setValue(0)
@@ -189,7 +209,22 @@ class PracticeView(QWidget):
 
     @Slot(object)
     def _on_partial(self, transcript: Transcript) -> None:
-        self.live.setPlainText(transcript.text)
+        self._show_live(transcript.text, self.provisional_text)
+
+    @Slot(object)
+    def _on_provisional(self, transcript: Transcript) -> None:
+        self._show_live(self.heard_text, transcript.text)
+
+    def _show_live(self, heard: str, provisional: str) -> None:
+        if (heard, provisional) == (self.heard_text, self.provisional_text) and heard + provisional:
+            return
+        self.heard_text, self.provisional_text = heard, provisional
+        self.live.setCurrentCharFormat(QTextCharFormat())  # the closed stretches' words: plain
+        self.live.setPlainText(heard)
+        if provisional:
+            cursor = QTextCursor(self.live.document())  # not the view's cursor: its format stays plain
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText((" " if heard else "") + provisional, provisional_format())
         self.live.verticalScrollBar().setValue(self.live.verticalScrollBar().maximum())
 
     @Slot()
