@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from app.speech.collector import collect_on_gui_thread
@@ -44,15 +44,9 @@ def test_cycles_are_collected_on_the_gui_thread_while_a_worker_allocates(qtbot: 
 
     worker = threading.Thread(target=allocate)
     worker.start()
-    loop = QEventLoop()  # an event loop that waits, as the app's does (qtbot.waitUntil never does)
-    check = QTimer()
-    check.timeout.connect(lambda: len(freed_in) == 50 and loop.quit())
-    check.start(20)
-    QTimer.singleShot(30_000, loop.quit)
     try:
-        loop.exec()
+        qtbot.waitUntil(lambda: len(freed_in) == 50, timeout=30_000)
     finally:
-        check.stop()
         stop.set()
         worker.join()
     assert set(freed_in) == {"GUI"}

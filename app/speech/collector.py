@@ -6,19 +6,19 @@ the garbage it frees (a widget, a timer, a player left in a reference cycle) are
 thread while the GUI thread is using them. A reproducer (a worker thread allocating while the GUI
 thread makes and drops cycles holding timers) printed "Timers cannot be stopped from another thread"
 and segfaulted in Qt's event loop; so did the test suite in one process, with audio playing or Whisper
-listening. Here automatic collection is off and the same generational policy runs on the GUI thread
-when its event loop has handled everything and is about to wait: not from a timer, which could fire
-in the middle of pytest-qt's processEvents, before a closed widget's deleteLater, and freed it there
-(a segfault in ~QWidget, 3 runs of 3).
+listening. Here automatic collection is off and the same generational policy runs from a GUI-thread
+timer, between events, where destroying Qt objects is safe.
 """
 
 from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QAbstractEventDispatcher, QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 
-_installed = False
+CHECK_MS = 250  # how often the GUI thread looks at the collector's counts
+
+_timer: QTimer | None = None
 
 
 def _collect() -> None:
@@ -34,19 +34,19 @@ def _collect() -> None:
 
 
 def collect_on_gui_thread() -> bool:
-    """Turns automatic collection off; the GUI thread collects when its event loop is about to wait. Call it from the GUI
+    """Turns automatic collection off and collects from a timer on the GUI thread. Call it from the GUI
     thread once a QCoreApplication exists (before starting threads that run Python); later calls do
     nothing. False when it could not be installed (no application, or not on its thread)."""
-    global _installed
+    global _timer
     app = QCoreApplication.instance()
-    if _installed:
+    if _timer is not None:
         return True
     if app is None or not app.thread().isCurrentThread():
         return False
-    dispatcher = QAbstractEventDispatcher.instance(app.thread())
-    if dispatcher is None:
-        return False
-    dispatcher.aboutToBlock.connect(_collect)
-    _installed = True
+    timer = QTimer(app)
+    timer.setInterval(CHECK_MS)
+    timer.timeout.connect(_collect)
+    timer.start()
+    _timer = timer
     gc.disable()
     return True
