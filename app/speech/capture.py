@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtMultimedia import QMediaDevices
 
 from app.speech.capture_worker import CaptureWorker, InputDevice, RecordingResult
-from app.speech.collector import collect_on_gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,6 @@ class Recorder(QObject):
 
     def __init__(self, parent: QObject | None = None, lead_trim_s: float = 0.3, tail_s: float = 0.5) -> None:
         super().__init__(parent)
-        collect_on_gui_thread()  # before the capture thread runs Python (app.speech.collector)
         self.state = State.IDLE
         self.device_id = ""
         self._thread = QThread()

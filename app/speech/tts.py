@@ -29,7 +29,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from app.core import paths
-from app.speech.collector import collect_on_gui_thread
 from app.speech.tts_engine import EngineInfo, EngineWorker, SpeechJob, TtsError, Voice, usable_wav
 
 log = logging.getLogger(__name__)
@@ -87,7 +86,6 @@ class Speaker(QObject):
         self._stop = threading.Event()
         self.last_latency: Latency | None = None
         self._info: Future[EngineInfo] = Future()
-        collect_on_gui_thread()  # before the speech thread runs Python (app.speech.collector)
         self._thread: QThread | None = QThread()
         self._thread.setObjectName("star-coach-tts")
         self._worker = EngineWorker(self._info, self._stop)
