@@ -19,6 +19,7 @@ from bench.history import bench_history
 from bench.jargon import bench_jargon
 from bench.labeller import bench_labeller
 from bench.practice_aids import bench_practice_aids
+from bench.soak import bench_soak
 from bench.sound import bench_sound
 from bench.speech import bench_live, bench_playback, bench_transcribe, bench_tts
 from bench.startup import bench_cold_start
@@ -40,13 +41,15 @@ SCENARIOS: dict[str, Callable[[], Figures]] = {
     "jargon": bench_jargon,
     "sound": bench_sound,
     "window": bench_window,
+    "soak": bench_soak,
 }
 
 
 # The longest scenario (a 2-minute answer spoken in real time) takes ~3 min here; the labeller's (36
-# fallback labellers trained for LOQO, then every set labelled by the shipped one) ~12 min.
+# fallback labellers trained for LOQO, then every set labelled by the shipped one) ~12 min; the soak's
+# 150 rounds of practice ~45 min.
 SCENARIO_TIMEOUT_S = 600
-TIMEOUTS_S = {"labeller": 3600}
+TIMEOUTS_S = {"labeller": 3600, "soak": 6 * 3600}
 
 
 def _child(name: str) -> None:
