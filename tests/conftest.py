@@ -32,6 +32,17 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 @pytest.fixture(autouse=True)
+def collect_on_gui_thread(qapp: object) -> Iterator[None]:
+    """Python's collector as the app runs it (app/core/collector.py): on the GUI thread only, Qt
+    objects handed to Qt. After each test, the collection that is due, at a point where no test runs."""
+    from app.core import collector
+
+    collector.collect_on_gui_thread()
+    yield
+    collector.collect_due()
+
+
+@pytest.fixture(autouse=True)
 def star_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own data folder and no user bank unless it sets one."""
     home = tmp_path / "home"

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.bank.questions import BankError, load_bank_or_builtin
-from app.core import paths
+from app.core import collector, paths
 from app.core.jobs import run_task
 from app.speech.wavfile import recover_recordings
 from ui.common.single_instance import SingleInstance
@@ -63,6 +63,7 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
     app.setApplicationName("STAR Coach")
     app.setOrganizationName("star-coach")
     app.setDesktopFileName("star-coach")
+    collector.collect_on_gui_thread()  # before any thread that runs Python starts
     instance = SingleInstance(app)
     if not instance.claim():
         print("STAR Coach is already running: its window was brought forward.", file=sys.stderr)
