@@ -1,0 +1,95 @@
+"""The follow-up panel as the person sees it: the verdict on each reply is a sentence, and a reply that
+answered "why?" with how it turned out is not praised as the reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from PySide6.QtGui import QTextDocument
+from pytestqt.qtbot import QtBot
+
+from app.analysis import sentences as sent
+from app.analysis.labeller_files import default_labeller
+from app.bank.questions import Bank
+from app.core.settings import Settings
+from app.followups.judge import judge_reply
+from app.followups.rules import BY_ID, FollowUp
+from app.practice.follow_up import FollowUpRunner, Reply
+from app.speech.answer import AnswerSession
+from app.speech.transcript import Transcript
+from ui.practice.follow_up_panel import FollowUpPanel
+
+
+class _Silent:
+    """A speech engine that is never asked to transcribe here: the panel is fed its signals."""
+
+    name = "whisper"
+    model_name = "tiny.en"
+
+    def load(self) -> None:
+        pass
+
+    def transcribe(self, samples: npt.NDArray[np.float32], offset: float = 0.0) -> Transcript:
+        return Transcript((), "", "whisper", "tiny.en", 0.0)
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[FollowUpPanel, FollowUpRunner]]:
+    answer = AnswerSession(_Silent())
+    runner = FollowUpRunner(answer, None, Settings(), tmp_path / "recordings")
+    shown = FollowUpPanel()
+    qtbot.addWidget(shown)
+    shown.attach(runner, shown)
+    shown.show()
+    yield shown, runner
+    runner.close()
+    answer.shutdown()
+
+
+# The walk-through's follow-up: asked why, on the answer's own action.
+WHY = FollowUp(BY_ID["dig_why"], "Asked about what you said.", "I retrained it with two years of history")
+# Spoken replies to it, as a person says them, and whether each gave a reason.
+REPLIES = [
+    ("uh, yeah so the result was we cut it down to like two days", False),
+    ("I, I don't really remember honestly", False),
+    ("It was about 40% fewer complaints from around 500 a week to 300.", False),  # the walk-through's
+    ("um, because the older data had both holiday peaks in it, and one year only had the one", True),
+]
+
+
+def _plain(html: str) -> str:
+    doc = QTextDocument()
+    doc.setHtml(html)
+    return doc.toPlainText()
+
+
+def _is_a_sentence(text: str) -> bool:
+    """Words, not a figure: at least four words of letters, and more letters than digits."""
+    words = re.findall(r"[A-Za-z\u2019']+", text)
+    return len(words) >= 4 and sum(c.isalpha() for c in text) > 3 * sum(c.isdigit() for c in text)
+
+
+def test_each_verdict_shown_is_a_sentence_and_a_result_is_not_taken_for_the_reason(
+    qtbot: QtBot, panel: tuple[FollowUpPanel, FollowUpRunner], bank: Bank
+) -> None:
+    shown, runner = panel
+    labeller = default_labeller(bank)
+    runner.asked.emit(1, 1, WHY)
+    for position, (said, gives_reason) in enumerate(REPLIES, 1):
+        verdict = judge_reply(WHY.rule.asks_for, sent.from_text(said), WHY.text, labeller)
+        runner.replied.emit(Reply(position, WHY, said, 4.0, verdict))
+        row = _plain(shown.replies.text()).splitlines()[-1]
+        # What the panel says of this reply: between "(0:04): " and "You said:".
+        told = row.split("(0:04): ", 1)[1].split(" You said:", 1)[0]
+        assert told == verdict.message and _is_a_sentence(told), row
+        assert verdict.gave is gives_reason, (said, verdict.message)
+        if verdict.gave:  # the reason quoted is a clause of words the person said
+            assert verdict.evidence in said and _is_a_sentence(verdict.evidence), verdict.evidence
+    walk_through = _plain(shown.replies.text()).splitlines()[2]
+    assert "how it turned out, not why you chose it" in walk_through
+    assert "You gave why" not in walk_through
