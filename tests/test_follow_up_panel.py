@@ -1,5 +1,6 @@
 """The follow-up panel as the person sees it: the verdict on each reply is a sentence, and a reply that
-answered "why?" with how it turned out is not praised as the reason."""
+answered "why?" with how it turned out is not praised as the reason; while the reply is spoken, the
+words heard are shown provisionally, then replaced by the reply's own transcript."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from app.analysis import sentences as sent
@@ -19,10 +20,11 @@ from app.bank.questions import Bank
 from app.core.settings import Settings
 from app.followups.judge import judge_reply
 from app.followups.rules import BY_ID, FollowUp
-from app.practice.follow_up import FollowUpRunner, Reply
+from app.practice.follow_up import FollowUpRunner, Reply, Step
 from app.speech.answer import AnswerSession
-from app.speech.transcript import Transcript
+from app.speech.transcript import Transcript, Word
 from ui.practice.follow_up_panel import FollowUpPanel
+from ui.practice.practice_view import PROVISIONAL_COLOUR
 
 
 class _Silent:
@@ -93,3 +95,45 @@ def test_each_verdict_shown_is_a_sentence_and_a_result_is_not_taken_for_the_reas
     walk_through = _plain(shown.replies.text()).splitlines()[2]
     assert "how it turned out, not why you chose it" in walk_through
     assert "You gave why" not in walk_through
+
+
+def _timed(text: str, start: float) -> Transcript:
+    words = tuple(Word(w, start + i * 0.4, start + i * 0.4 + 0.3) for i, w in enumerate(text.split()))
+    return Transcript(words, text, "whisper", "tiny.en", start + len(words) * 0.4)
+
+
+def _ends_provisional(label_html: str) -> bool:
+    doc = QTextDocument()
+    doc.setHtml(label_html)
+    cursor = QTextCursor(doc)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    fmt = cursor.charFormat()
+    return fmt.fontItalic() and fmt.foreground().color().name() == PROVISIONAL_COLOUR
+
+
+def test_the_reply_heard_is_shown_provisionally_then_replaced_by_its_transcript(
+    qtbot: QtBot, panel: tuple[FollowUpPanel, FollowUpRunner]
+) -> None:
+    shown, runner = panel
+    runner.asked.emit(1, 1, WHY)
+    runner.stepChanged.emit(Step.RECORDING)
+    assert shown.heard.isVisible() and _plain(shown.heard.text()) == ""
+
+    # Words heard a moment ago, not yet transcribed for good: lighter and in italics.
+    runner.provisional.emit(_timed("because the older data", 0.0))
+    assert _plain(shown.heard.text()).strip() == "because the older data"
+    assert _ends_provisional(shown.heard.text())
+
+    # The stretch's own transcript arrives: it replaces them, and more is heard after it.
+    runner.partial.emit(_timed("Because the older data had both holiday peaks.", 0.0))
+    runner.provisional.emit(_timed("and one year", 3.0))
+    assert _plain(shown.heard.text()) == "Because the older data had both holiday peaks. and one year"
+    assert _ends_provisional(shown.heard.text())
+
+    # Stop: the last stretch is transcribed and nothing provisional is left.
+    runner.stepChanged.emit(Step.JUDGING)
+    runner.partial.emit(_timed("Because the older data had both holiday peaks, and one year had one.", 0.0))
+    runner.provisional.emit(_timed("", 6.0))
+    text = _plain(shown.heard.text())
+    assert text == "Because the older data had both holiday peaks, and one year had one."
+    assert not _ends_provisional(shown.heard.text())
