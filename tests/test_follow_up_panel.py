@@ -8,8 +8,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 from PySide6.QtGui import QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
@@ -23,26 +21,14 @@ from app.followups.rules import BY_ID, FollowUp
 from app.practice.follow_up import FollowUpRunner, Reply, Step
 from app.speech.answer import AnswerSession
 from app.speech.transcript import Transcript, Word
+from tests.audio_utils import SilentEngine
 from ui.practice.follow_up_panel import FollowUpPanel
 from ui.practice.practice_view import PROVISIONAL_COLOUR
 
 
-class _Silent:
-    """A speech engine that is never asked to transcribe here: the panel is fed its signals."""
-
-    name = "whisper"
-    model_name = "tiny.en"
-
-    def load(self) -> None:
-        pass
-
-    def transcribe(self, samples: npt.NDArray[np.float32], offset: float = 0.0) -> Transcript:
-        return Transcript((), "", "whisper", "tiny.en", 0.0)
-
-
 @pytest.fixture
 def panel(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[FollowUpPanel, FollowUpRunner]]:
-    answer = AnswerSession(_Silent())
+    answer = AnswerSession(SilentEngine())
     runner = FollowUpRunner(answer, None, Settings(), tmp_path / "recordings")
     shown = FollowUpPanel()
     qtbot.addWidget(shown)
