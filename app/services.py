@@ -82,6 +82,11 @@ def open_store() -> tuple[Store, list[str]]:
     return store, list(store.recovery_messages)
 
 
+def model_missing(model: str, why: str, instead: str) -> str:
+    """The notice for a model of the app that could not load: which, why, what the app does instead."""
+    return f"The {model} could not be loaded ({why}), so {instead}. Reinstall STAR Coach to restore it."
+
+
 def _encode_while_speaking(transcript: object) -> None:
     """The sentences heard so far, encoded by meaning in the background while the person still speaks:
     at Stop, the off-topic check then finds them cached (a 3-minute answer cold: ~130 ms)."""
@@ -213,8 +218,11 @@ class Services:
             why = meaning_unavailable()
             if why and on_notice is not None:
                 on_notice(
-                    f"The meaning model could not be loaded ({why}), so follow-up replies, story "
-                    "suggestions and the off-topic check go by words alone. Reinstall STAR Coach to restore it."
+                    model_missing(
+                        "meaning model",
+                        why,
+                        "follow-up replies, story suggestions and the off-topic check go by words alone",
+                    )
                 )
 
         def load_meaning() -> object:
@@ -227,8 +235,11 @@ class Services:
             why = fallback_reason()
             if why and on_notice is not None:
                 on_notice(
-                    f"The STAR model could not be loaded ({why}), so answers are labelled by the simpler "
-                    "fallback, which is less sure on spoken answers. Reinstall STAR Coach to restore it."
+                    model_missing(
+                        "STAR model",
+                        why,
+                        "answers are labelled by the simpler fallback, which is less sure on spoken answers",
+                    )
                 )
             done("labeller")
             run_task(load_meaning, meaning_ready, self.practice.error.emit)

@@ -17,9 +17,24 @@ import numpy.typing as npt
 from PySide6.QtCore import SignalInstance
 from pytestqt.qtbot import QtBot
 
+from app.speech.transcript import Transcript
+
 RATE = 16_000
 Samples = npt.NDArray[np.float32]
 MONITOR = "speakers.monitor"  # scripts/headless.sh: where the app's sound goes (48 kHz stereo)
+
+
+class SilentEngine:
+    """A speech engine never asked to transcribe: for screens fed their signals by the test."""
+
+    name = "whisper"
+    model_name = "tiny.en"
+
+    def load(self) -> None:
+        pass
+
+    def transcribe(self, samples: Samples, offset: float = 0.0) -> Transcript:
+        return Transcript((), "", self.name, self.model_name, 0.0)
 
 
 def load_mono16k(path: Path) -> Samples:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
@@ -43,6 +44,22 @@ def open_window(
         yield window
     finally:
         services.shutdown()
+
+
+@contextmanager
+def window_with_history(qtbot: QtBot, home: Path) -> Iterator[MainWindow]:
+    """The main window over a history of three answers (two to q08, then one to q12), each with its
+    recording kept in `home`."""
+    from tests.test_store import make_result, write_wav
+
+    def three_answers(services: Services) -> None:
+        for i, qid in enumerate(("q08", "q08", "q12")):
+            services.store.save_attempt(
+                make_result(write_wav(home / f"take{i}.wav", 2.0), qid).for_history(), keep_audio=True
+            )
+
+    with open_window(qtbot, prepare=three_answers) as window:
+        yield window
 
 
 def press(window: MainWindow, keysym: str) -> None:

@@ -15,30 +15,17 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
 from app.history import Store
-from app.services import Services
-from tests.gui_utils import show_history
+from tests.gui_utils import show_history, window_with_history
 from tests.test_store import make_result, write_wav
 from ui.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot: QtBot, star_home: Path) -> Iterator[MainWindow]:
-    loaded = load_bank_or_builtin(None)
-    services = Services.create(loaded.bank, Settings())
-    for i, qid in enumerate(("q08", "q08", "q12")):
-        services.store.save_attempt(
-            make_result(write_wav(star_home / f"take{i}.wav", 2.0), qid).for_history(), keep_audio=True
-        )
-    win = MainWindow(loaded, services=services)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    services.shutdown()
+    with window_with_history(qtbot, star_home) as win:
+        yield win
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, seen: dict[str, list[int]]) -> None:

@@ -34,6 +34,15 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _run_script(script: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a Python process of its own, in `env`; it must end well."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 @pytest.fixture
 def player(qtbot: QtBot) -> Iterator[QtPlayer]:
     p = QtPlayer()
@@ -196,15 +205,7 @@ print("ERROR:" + (said[0] if said else "none"), flush=True)
 
 def test_no_output_device_is_reported_plainly(clip: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path / 'no-sound-server'}"}
-    done = subprocess.run(
-        [sys.executable, "-c", _PLAY_WITHOUT_SOUND_SERVER, str(clip)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_script(_PLAY_WITHOUT_SOUND_SERVER, env, str(clip))
     assert (
         "ERROR:No sound output device was found. Connect speakers or headphones, "
         "or check the system's sound settings." in done.stdout
@@ -238,15 +239,7 @@ def test_playing_a_sound_leaves_stderr_free_of_ffmpegs_dump(clip: Path, tmp_path
     broken = tmp_path / "answer.wav"
     broken.write_bytes(b"RIFF not really a wave file " * 200)
     env = {k: v for k, v in os.environ.items() if k not in ("QT_LOGGING_RULES", "QT_FFMPEG_DEBUG")}
-    done = subprocess.run(
-        [sys.executable, "-c", _PLAY_TWO, str(clip), str(clip), str(broken)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_script(_PLAY_TWO, env, str(clip), str(clip), str(broken))
     assert done.stdout.splitlines() == [
         "question.wav: played",
         "question.wav: played",

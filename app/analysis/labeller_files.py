@@ -25,11 +25,11 @@ def model_key(stories: Sequence[Story], costs: DecoderCosts) -> str:
     old file. Not the library's version: the file holds numbers, which any version reads alike."""
     import hashlib
 
-    from app.analysis import decode, encoder, grammar, star, star_arrays
+    from app.analysis import decode, encoder, grammar, star, star_arrays, star_features
     from app.analysis import stories as stories_module
 
     digest = hashlib.sha256(f"{costs}|{encoder.model_version()}".encode())
-    modules = (star, stories_module, decode, encoder, grammar, star_arrays)
+    modules = (star, star_features, stories_module, decode, encoder, grammar, star_arrays)
     for module_file in (m.__file__ for m in modules if m.__file__):
         digest.update(Path(module_file).read_bytes())
     digest.update(grammar.verb_forms_path().read_bytes())

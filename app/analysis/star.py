@@ -1,11 +1,12 @@
 """Label every sentence situation, task, action, result, reflection or other.
 
 Three parts, each simple:
-1. A linear classifier (scikit-learn) scores each sentence from its words, the words of the sentences
-   either side, its relative place in the answer, a few job-independent cue phrases ("my job was",
-   "as a result", "looking back") and its grammatical form (app/analysis/grammar.py). A second one, on a pretrained sentence encoder's vectors
-   (app/analysis/encoder.py), can be mixed in (EMBEDDING_WEIGHT); the frozen test set did not find it
-   worth its cost, so the app ships without it. What they learn from is in app/analysis/stories.py.
+1. A linear classifier (scikit-learn) scores each sentence from what app/analysis/star_features.py
+   reads of it: its words, the words of the sentences either side, its relative place in the answer,
+   a few job-independent cue phrases and its grammatical form. A second one, on a pretrained sentence
+   encoder's vectors (app/analysis/encoder.py), can be mixed in (EMBEDDING_WEIGHT); the frozen test set
+   did not find it worth its cost, so the app ships without it. What they learn from is in
+   app/analysis/stories.py.
 2. An order-aware decoder (app/analysis/decode.py) picks the labels for the whole answer at once.
 3. A presence model says how sure the app may be that each section was told, from how many sentences
    and how much evidence the decoder finds for it; it learns from answers the classifiers were not
@@ -16,7 +17,6 @@ Nearly all remaining errors sit at a section boundary; measured in bench/labelle
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,76 +25,18 @@ import numpy.typing as npt
 
 from app.analysis.decode import DecoderCosts, viterbi
 from app.analysis.sections import Reading, SectionFinding, judge
+from app.analysis.star_features import _cues_of as _cues_of
+from app.analysis.star_features import _Features as _Features
+from app.analysis.star_features import _normalise as _normalise
 from app.analysis.stories import Story
 from app.analysis.types import LABELS, STAR, Label, Sentence
 
-POSITION_BINS = 10
-# Position features are scaled down: at full weight they labelled sentences beside a missing section
-# with that section. 0.05: LOQO accuracy 0.940, 0.1: 0.948, 0.2 and 0.3: 0.951.
-POSITION_WEIGHT = 0.2
-# Neighbouring sentences' words count at this weight (0.4: 0.943, 0.7: 0.954, 1.5: 0.944 LOQO accuracy).
-CONTEXT_WEIGHT = 0.7
 PRESENCE_FOLDS = 3
 # alpha 5e-5 (was 2e-4): LOQO about the same, off-domain accuracy +1 point. With 9 writers' answers less
 # regularising pays: leave-one-writer-out accuracy 5e-5: 0.893, 2e-5: 0.898, 1e-5: 0.903, 5e-6: 0.904,
 # 2e-6: 0.903 (n = 2,732); bank LOQO at 1e-5: 0.951.
 SGD_ALPHA = 1e-5
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-# Cues that mark a section in any job: who-was-responsible, what-I-did, what-came-of-it, the lesson.
-# Each is one feature, so that one training sentence with "my job was" teaches all the variants.
-_CUE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (
-        "situation_context",
-        r"\b(at the time|back then|a (few|couple of) (years|months|weeks) (ago|back)|in my (previous|last|old) "
-        r"(role|job)|i was working|i work(ed)? (as|at|in|for|on)|i'?m an? |i am an? |we had a|there was a|"
-        r"there were|last (year|summer|spring|autumn|fall|winter|month|week|christmas)|one (day|night|"
-        r"morning|evening)|kept \w+ing)\b",
-    ),
-    ("situation_ongoing", r"\b(was|were) (\w+ )?\w+ing\b"),
-    ("situation_problem", r"\b(problem|issue|challenge|struggl\w*|however|but the)\b"),
-    (
-        "task_duty",
-        r"\b(my (job|role|responsibility|task|goal|aim|brief|remit|priority)|(our|the|my) (main |primary |"
-        r"long-term |overall |immediate |key )?(goal|aim|task|objective|mission|brief|job) was|the challenge "
-        r"was (to|how)|it was (on )?(me|my)|it was (up to|down to) me|i was (asked|responsible|tasked|in "
-        r"charge|expected|supposed|meant|given)|asked me to|i (had|needed|wanted) to|we (had|needed) to|in "
-        r"charge of|took on the|i took it on|it was (crucial|critical|essential|important|vital) (that|to)|i "
-        r"had been asked)\b",
-    ),
-    (
-        "action_i_did",
-        r"\b(i (decided|started|began|set up|put|made|went|called|asked|talked|spoke|sat|built|wrote|"
-        r"proposed|offered|organi[sz]ed|created|introduced|suggested|changed|got|took|used|tried|brought|"
-        r"arranged|booked|told|showed|ran|worked|reached|met|checked|moved|kept|implemented|developed|"
-        r"designed|analy[sz]ed|collaborated|led|scheduled)|first i|what i did|then i|i also|we "
-        r"(started|decided|tried|set|ran|made|put))\b",
-    ),
-    (
-        "result_outcome",
-        r"\b(as a result|in the end|by the end|ended up|result(ed|s)?|outcome|which (meant|led)|led to|"
-        r"reduc\w+|increas\w+|improv\w+|drop(ped)?|went (up|down)|saved|percent|0|we (got|did|hit|made|"
-        r"met|delivered|finished|kept)|it worked|worked out|afterwards|feedback|told me|said)\b",
-    ),
-    (
-        "reflection_lesson",
-        r"\b(learn\w*|lesson|taught me|looking back|in hindsight|next time|if i (did|were to do) it again|"
-        r"i would|i'?d (do|have|say|probably)|should'?ve|should have|differently|since then|now i (always|"
-        r"try|make)|made me (realise|realize|think)|i (realised|realized)|going forward|approach to|"
-        r"i continue|takeaway)\b",
-    ),
-    ("other_filler", r"^(\W*(so|yeah|okay|ok|um|uh|right|sure|yes|hmm|well|anyway|oh)\b\W*)+$"),
-    (
-        "other_talk",
-        r"\b(great question|good (one|question)|tough one|let me think|give me a (second|moment)|that'?s "
-        r"(the|my|about|it|that|pretty much)|does that answer|answers? (your|the) question|comes to mind|"
-        r"one example|an example|more detail|talk more about|went on a bit|that story)\b",
-    ),
-    ("starts_with_i", r"^\W*(so |and |then |but )?(i|i'd|i've)\b"),
-    ("starts_with_we", r"^\W*(so |and |then |but )?(we|we'd)\b"),
-)
-_CUES = tuple((name, re.compile(rx)) for name, rx in _CUE_PATTERNS)
 # How much each classifier counts (0 = left out). Dev accuracy (leave-one-writer-out over the training
 # files plus 52 other answers, n = 1,348 sentences): words only 0.859, encoder only 0.841, both 0.869.
 # The frozen test set (45 answers, 447 sentences, scored once for the three) decided: words only 0.859
@@ -103,81 +45,7 @@ _CUES = tuple((name, re.compile(rx)) for name, rx in _CUE_PATTERNS)
 # "missing", 90 MB of install, 70 MB of memory and a second of loading: the words alone.
 WORDS_WEIGHT = 1.0
 EMBEDDING_WEIGHT = 0.0
-EMBEDDING_CONTEXT_WEIGHT = 0.5  # the sentences either side, as for the words
 EMBEDDING_C = 1.0
-# Cue weight 0.3 (0.6 and 1.0 did no better): off-domain accuracy 0.69 -> 0.76, LOQO 0.940 -> 0.934.
-# "So I" is no action cue: spoken stories open with it ("So I work as a lifeguard…"), and the app once
-# said no situation was heard; with it gone and the time cues ("last summer") added, LOQO accuracy
-# 0.951 -> 0.948 but answers from other jobs wrongly "missing" a section 0.15 -> 0.10.
-CUE_WEIGHT = 0.3
-# The sentence's grammatical form (app/analysis/grammar.py: a past verb with no subject, a bare verb,
-# no verb at all, tense, length). Leave-one-writer-out over 9 writers (n = 2,732 sentences): 0 gives
-# accuracy 0.881 / macro-F1 0.872, 0.2: 0.892 / 0.884, 0.3: 0.893 / 0.886, 0.5: 0.891 / 0.882; bank
-# LOQO 0.953. (With the first 5 writers only it did not help: 0.874 -> 0.868.)
-GRAMMAR_WEIGHT = 0.3
-
-
-def _normalise(text: str) -> str:
-    return _NUMBER.sub(" 0 ", text.lower())
-
-
-class _Features:
-    """A sentence's own words, cue phrases and place, plus the words of the sentences either side:
-    a boundary sentence is told by its neighbours (LOQO accuracy 0.934 -> 0.948)."""
-
-    def __init__(self, vectorizer: Any, dense: bool = False) -> None:
-        self._vectorizer = vectorizer
-        self.dense = dense
-
-    def matrix(self, stories: Sequence[Story]) -> Any:
-        from scipy.sparse import csr_matrix, hstack, vstack
-
-        unique: dict[str, int] = {}
-        for story in stories:
-            for t in story.texts:
-                unique.setdefault(t, len(unique))
-        texts = list(unique)
-        words = self._vectorizer.transform(texts)
-        cues = csr_matrix(_cue_features(texts))
-        none = len(texts)  # index of an all-zero row: no neighbour
-        words = vstack([words, csr_matrix((1, words.shape[1]))]).tocsr()
-        own: list[int] = []
-        before: list[int] = []
-        after: list[int] = []
-        places: list[float] = []
-        for story in stories:
-            ids = [unique[t] for t in story.texts]
-            lone = not story.is_answer
-            own += ids
-            before += [none if lone or i == 0 else ids[i - 1] for i in range(len(ids))]
-            after += [none if lone or i == len(ids) - 1 else ids[i + 1] for i in range(len(ids))]
-            places += story.positions()
-        if GRAMMAR_WEIGHT:
-            from app.analysis.grammar import grammar_features
-
-            cues = hstack([cues, csr_matrix(grammar_features(texts, GRAMMAR_WEIGHT))]).tocsr()
-        cue_rows = vstack([cues, csr_matrix((1, cues.shape[1]))]).tocsr()[own]
-        blocks = [
-            words[own],
-            cue_rows,
-            csr_matrix(_position_features(places)),
-            words[before] * CONTEXT_WEIGHT,
-            words[after] * CONTEXT_WEIGHT,
-        ]
-        if self.dense:
-            from app.analysis.encoder import embed
-
-            vectors = np.vstack([embed(texts), np.zeros((1, embed([]).shape[1]), dtype=np.float32)])
-            return np.hstack(
-                [
-                    vectors[own],
-                    vectors[before] * EMBEDDING_CONTEXT_WEIGHT,
-                    vectors[after] * EMBEDDING_CONTEXT_WEIGHT,
-                    cue_rows.toarray(),
-                    _position_features(places),
-                ]
-            )
-        return hstack(blocks).tocsr()
 
 
 class SentenceClassifier:
@@ -353,22 +221,3 @@ class StarLabeller:
     def label(self, sentences: Sequence[Sentence]) -> list[Sentence]:
         labels = self.label_texts([s.text for s in sentences])
         return [s.with_section(lab) for s, lab in zip(sentences, labels, strict=True)]
-
-
-def _cue_features(texts: Sequence[str]) -> npt.NDArray[np.float64]:
-    return np.array([_cues_of(t) for t in texts]).reshape(len(texts), len(_CUES)) * CUE_WEIGHT
-
-
-@functools.lru_cache(maxsize=16384)
-def _cues_of(text: str) -> tuple[float, ...]:
-    norm = _normalise(text)
-    return tuple(1.0 if rx.search(norm) else 0.0 for _, rx in _CUES)
-
-
-def _position_features(positions: Sequence[float]) -> npt.NDArray[np.float64]:
-    bins = np.zeros((len(positions), POSITION_BINS + 2))
-    for i, p in enumerate(positions):
-        bins[i, min(int(p * POSITION_BINS), POSITION_BINS - 1)] = 1.0
-        bins[i, POSITION_BINS] = p
-        bins[i, POSITION_BINS + 1] = p * p
-    return bins * POSITION_WEIGHT

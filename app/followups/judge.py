@@ -151,6 +151,12 @@ def judge_reply(
     p = gated(asks_for, section, model.probability(features))
     if p < UNSURE_FROM:
         return _not_given(asks_for, text)
+    if rf.result_not_reason(asks_for, text, parts[best], vectors[best], model.protos):
+        return Verdict(
+            False,
+            "Your reply said how it turned out, not why you chose it. "
+            f"Say {ASKS[asks_for]}, in one sentence.",
+        )
     if p < model.threshold:  # between the two: the app says it is not sure, and quotes what came closest
         clause = rf.evidence_clause(asks_for, parts, best)
         return Verdict(

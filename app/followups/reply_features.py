@@ -125,6 +125,20 @@ _NUMBER_CLAUSE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|ni
 _LEADING_JOIN = re.compile(r"^(?:and|so|but|then|because)\s+", re.IGNORECASE)
 
 
+def result_not_reason(kind: Ask, text: str, clause: str, vector: F32, protos: Prototypes) -> bool:
+    """Asked why, the reply told how it turned out ("It was about 40% fewer complaints, from 500 a week
+    to 300"): no word of a reason in it, and the clause it would be praised for says what changed and
+    is nearer by meaning to the training clauses that gave an outcome than to those that gave a reason.
+    The model alone passed such a reply as the reason (walk-through of issue 27)."""
+    if kind != "reason" or word_evidence("reason", text) or not word_evidence("outcome", clause):
+        return False
+    empty = np.zeros((0, vector.shape[0]), np.float32)
+    outcome, reason = protos.gave.get("outcome", empty), protos.gave.get("reason", empty)
+    if not len(outcome) or not len(reason):
+        return False
+    return float((outcome @ vector).max()) > float((reason @ vector).max())
+
+
 def evidence_clause(kind: Ask, parts: Sequence[str], best: int) -> str:
     """The clause quoted back: for a number, the clause that holds it; else the one most like a reply
     that gave what was asked. A joining word it starts with is left out ("and the client paid…")."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,26 +16,20 @@ from typing import cast
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from app.analysis import sentences as sent
-from app.analysis.analyze import Analysis, analyze, with_hesitations
-from app.analysis.sound import measure_sound
 from app.bank.questions import Bank, Question
 from app.core.jobs import run_task
 from app.core.settings import Settings
-from app.followups.rules import FollowUp, choose
-from app.history import Store, StoreError
+from app.history import Store
 from app.history.worker import HistoryWorker
-from app.practice.attempts import last_attempt, remember_story
+from app.practice.after_answer import Analysed, analyse, listen_again, save_answer, unusable
 from app.practice.follow_up import FollowUpRunner
 from app.practice.result import PracticeResult, recording_name
 from app.speech.answer import AnswerResult, AnswerSession
 from app.speech.ask import QuestionReader
-from app.speech.audio import Samples, decode_audio
+from app.speech.audio import Samples
 from app.speech.capture_worker import RecordingResult
-from app.speech.fillers import second_listen
 from app.speech.transcript import Transcriber
 from app.stories.bank import Story
-from app.stories.written import DEFAULT_WPM, Comparison, compare, read_written
 
 log = logging.getLogger(__name__)
 
@@ -244,30 +237,12 @@ class PracticeSession(QObject):
             self._stop_pressed = time.perf_counter()
         question = self.question
         assert question is not None
-        if result.transcription_errors and not result.recording.silent:
-            # The speech model failed, not the person: keep the recording for when a model works.
-            self.error.emit(
-                f"This answer could not be transcribed: {result.transcription_errors[0]} "
-                "Your recording is kept, and it is transcribed and added to History once the speech "
-                "model works (Settings, Speech)."
-            )
-            self._set(Phase.READY)
-            return
-        if result.transcript.not_english and not result.recording.silent:
-            # tiny.en turns other languages into English nonsense (or nothing): feedback on it would be
-            # made up, and "nothing heard" would delete a real answer. Keep the recording, say why.
-            self.error.emit(
-                "This answer does not sound like English. STAR Coach understands English only; "
-                f"your recording is kept as {result.recording.path.name}."
-            )
-            self._set(Phase.READY)
-            return
-        if result.recording.silent or result.transcript.nothing_heard:
-            self._discard_audio(result.recording)
-            self.error.emit(
-                "Nothing was heard in that answer. Check that the right microphone is selected in "
-                "Settings and that it is not muted, then try again."
-            )
+        problem = unusable(result)
+        if problem is not None:
+            message, discard = problem
+            if discard:
+                self._discard_audio(result.recording)
+            self.error.emit(message)
             self._set(Phase.READY)
             return
         self._set(Phase.ANALYSING)
@@ -277,30 +252,13 @@ class PracticeSession(QObject):
         asks = self.settings.follow_ups
         rehearsed = self.rehearsing
 
-        def work() -> tuple[Analysis, Samples | None, tuple[FollowUp, ...], Comparison | None]:
-            analysis = analyze(
-                sent.from_transcript(transcript),
-                bank,
-                question,
-                engine=engine,
-                target_seconds=target,
-                cut_off=cut_off,
+        def work() -> Analysed:
+            return analyse(
+                transcript, result.recording.path, bank, question, engine, target, cut_off, asks, rehearsed
             )
-            comparison = None
-            if rehearsed is not None and rehearsed.written:
-                wpm = analysis.delivery.wpm or DEFAULT_WPM
-                comparison = compare(read_written(rehearsed.written, bank, question, wpm), analysis)
-            try:  # read now: the history may delete the file once the attempt is saved
-                samples: Samples | None = decode_audio(result.recording.path)
-            except Exception as e:
-                log.warning("no second listen for fillers: %s", e)
-                samples = None
-            return analysis, samples, tuple(choose(analysis, question, asks)), comparison
 
         def done(out: object) -> None:
-            analysis, samples, follow_ups, comparison = cast(
-                tuple[Analysis, "Samples | None", tuple[FollowUp, ...], "Comparison | None"], out
-            )
+            analysis, samples, follow_ups, comparison = cast(Analysed, out)
             shown = PracticeResult(
                 question,
                 result.recording,
@@ -330,17 +288,7 @@ class PracticeSession(QObject):
         bank, keep = self.bank, self.settings.keep_recordings
 
         def job(store: Store) -> PracticeResult:
-            previous = last_attempt(store, bank, first.question.id)
-            try:
-                saved = store.save_attempt(first.for_history(), keep_audio=keep)
-            except StoreError as e:
-                return replace(first, previous=previous, save_error=str(e))
-            try:
-                story = remember_story(store, saved, first.transcript.text, first.rehearsed)
-            except (StoreError, sqlite3.Error) as e:  # the answer is saved; only the guess is lost
-                log.warning("story not suggested: %s", e)
-                story = None
-            return replace(first, previous=previous, attempt_id=saved, story=story)
+            return save_answer(store, first, bank, keep)
 
         def failed(message: str) -> None:
             self._show(replace(first, save_error=message), samples)
@@ -369,15 +317,7 @@ class PracticeSession(QObject):
         engine = self.engine
 
         def work() -> PracticeResult | None:
-            words = second_listen(engine, samples)  # every word: the analysis counts the fillers
-            try:  # how it sounded: pitch and loudness from the same samples (a few seconds)
-                sound = measure_sound(samples, first.analysis.sentences)
-            except Exception as e:  # a measure that fails leaves the feedback as it was
-                log.warning("how it sounded was not measured: %s", e)
-                sound = None
-            if words is None and sound is None:
-                return None
-            return replace(first, analysis=with_hesitations(first.analysis, words, first.question, sound))
+            return listen_again(engine, first, samples)
 
         def done(out: object) -> None:
             if out is not None and not self._closed:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 
 from app.analysis.timing import clock
 from app.bank.questions import Question
-from app.core.files import atomic_write_text
 from app.core.jobs import run_task
 from app.practice.loop import LoopSession
 from app.practice.loop_report import report_html
 from ui.common.export_folder import remember, suggested
 from ui.common.problems import said
+from ui.loop.report_files import write_report
 from ui.practice.follow_up_panel import FollowUpPanel
 
 
@@ -155,22 +155,42 @@ class LoopView(QWidget):
 
     @Slot()
     def _export(self) -> None:
+        self._write(as_pdf=False)
+
+    @Slot()
+    def _pdf(self) -> None:
+        self._write(as_pdf=True)
+
+    def _write(self, as_pdf: bool) -> None:
+        """Export the report as HTML, or save it as PDF: asked where here, written off the GUI thread."""
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the report"), self._suggested(".html"), self.tr("HTML (*.html)")
-        )
+        if as_pdf:
+            title, suffix, kind = self.tr("Save the report as PDF"), ".pdf", self.tr("PDF (*.pdf)")
+        else:
+            title, suffix, kind = self.tr("Export the report"), ".html", self.tr("HTML (*.html)")
+        path, _ = QFileDialog.getSaveFileName(self, title, self._suggested(suffix), kind)
         if not path:
             return
         target, report = Path(path), self.report
         remember(target)
-        self.status.setText(self.tr("Exporting the report…"))
-        run_task(  # a file write: off the GUI thread
-            lambda: atomic_write_text(target, report_html(report)),
-            lambda _: self._said(self.tr("The report was exported to {0}.").format(path)),
-            lambda message: self._said(
-                said(self.tr("The report was not exported to {0}").format(path), message)
-            ),
+        if as_pdf:
+            busy, done, not_done = (
+                self.tr("Saving the report as PDF…"),
+                self.tr("The report was saved as {0}.").format(path),
+                self.tr("The report was not saved as {0}").format(path),
+            )
+        else:
+            busy, done, not_done = (
+                self.tr("Exporting the report…"),
+                self.tr("The report was exported to {0}.").format(path),
+                self.tr("The report was not exported to {0}").format(path),
+            )
+        self.status.setText(busy)
+        run_task(
+            lambda: write_report(target, report_html(report), as_pdf),
+            lambda _: self._said(done),
+            lambda message: self._said(said(not_done, message)),
         )
 
     def _said(self, text: str) -> None:
@@ -186,43 +206,7 @@ class LoopView(QWidget):
         return suggested("mock-loop", day=day, suffix=suffix)
 
     @Slot()
-    def _pdf(self) -> None:
-        if self.report is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Save the report as PDF"),
-            self._suggested(".pdf"),
-            self.tr("PDF (*.pdf)"),
-        )
-        if not path:
-            return
-        remember(Path(path))
-        # Qt's printing stays on the GUI thread (QTextDocument and its fonts); ~40 ms for a loop's report.
-        if save_pdf(report_html(self.report), Path(path)):
-            self._said(self.tr("The report was saved as {0}.").format(path))
-        else:
-            self._said(
-                said(self.tr("The report was not saved as {0}").format(path), "it could not be written")
-            )
-
-    @Slot()
     def _back(self) -> None:
         if self.loop.running:
             return  # End the loop first: a loop left by accident would lose its answers' report
         self.back.emit()
-
-
-def save_pdf(html: str, path: Path) -> bool:
-    """Qt's own printing to a PDF file (QtPrintSupport), no other library."""
-    from PySide6.QtGui import QPageSize
-    from PySide6.QtPrintSupport import QPrinter
-
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    printer.setOutputFileName(str(path))
-    doc = QTextDocument()
-    doc.setHtml(html)
-    doc.print_(printer)
-    return printer.printerState() != QPrinter.PrinterState.Error
