@@ -67,6 +67,7 @@ def _summary(records: list[dict[str, Any]], rounds: int) -> Figures:
     }
     ready = next((r for r in records if r.get("event") == "ready"), None)
     figures["rss_mb_ready"] = ready["rss_mb"] if ready else None
+    figures["soak_collector_on_gui_thread"] = ready.get("collector_on_gui_thread") if ready else None
     for n in MEMORY_AT:
         figures[f"rss_mb_round_{n}"] = by_round[n]["rss_mb"] if n in by_round else None
     if 10 in by_round and rounds in by_round:

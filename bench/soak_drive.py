@@ -10,6 +10,7 @@ which once hung the test suite when Space stopped the question's player (tests/t
 from __future__ import annotations
 
 import faulthandler
+import gc
 import json
 import os
 import subprocess
@@ -32,6 +33,7 @@ from app.practice.result import PracticeResult
 from app.practice.session import Phase
 from app.speech.transcript import Transcript
 from bench.common import ROOT
+from ui.application import make_app
 from ui.main_window import MainWindow
 
 CLIPS = ROOT / "tests" / "data" / "audio" / "soak"
@@ -258,8 +260,7 @@ def drive(rounds: int, progress_path: Path) -> None:
     faulthandler.enable(all_threads=True)
     # Answers at once, one follow-up each: a round is ~15 s of practice.
     Settings(think_seconds=0, follow_ups=1, target_seconds=90).save()
-    app = QApplication([sys.argv[0]])
-    app.setApplicationName("STAR Coach")
+    app = make_app([sys.argv[0]])  # as the app makes it: names, and the collector on this thread
     with progress_path.open("a", encoding="utf-8") as progress:
 
         def write(record: dict[str, Any]) -> None:
@@ -267,7 +268,14 @@ def drive(rounds: int, progress_path: Path) -> None:
             progress.flush()
 
         window = _open(app)
-        write({"event": "ready", "rss_mb": rss_mb(), "pid": os.getpid()})
+        write(
+            {
+                "event": "ready",
+                "rss_mb": rss_mb(),
+                "pid": os.getpid(),
+                "collector_on_gui_thread": not gc.isenabled(),
+            }
+        )
         driver = Driver(window, progress)
         for n in range(1, rounds + 1):
             try:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core import collector
 from bench.common import Figures, audio, peak_rss_mb
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def bench_tts() -> Figures:
     from app.speech.tts import Speaker
 
     app = QCoreApplication.instance() or QCoreApplication([])
+    collector.collect_on_gui_thread()  # as the app runs it: off the speech threads
     text = "Tell me about a time when you disagreed with your manager. How did you handle it?"
     with tempfile.TemporaryDirectory() as cache:
         t0 = time.perf_counter()
@@ -143,6 +145,7 @@ def bench_playback() -> Figures:
     from app.speech.playback import QtPlayer
 
     app = QCoreApplication.instance() or QCoreApplication([])
+    collector.collect_on_gui_thread()  # as the app runs it: off the speech threads
     figures: Figures = {}
     with tempfile.TemporaryDirectory() as tmp:
         clip = Path(tmp) / "question.wav"
@@ -189,6 +192,7 @@ def bench_live() -> Figures:
     from bench.wer import word_error_rate
 
     app = QCoreApplication.instance() or QCoreApplication([])
+    collector.collect_on_gui_thread()  # as the app runs it: off the speech threads
     clip = audio("gettysburg_speech_only.wav")
     reference = clip.with_suffix(".ref.txt").read_text(encoding="utf-8")
     engine = WhisperTranscriber()

@@ -55,15 +55,23 @@ def startup_notices() -> list[str]:
     return notices
 
 
+def make_app(argv: list[str]) -> QApplication:
+    """The app's QApplication, with Python's collector moved to its thread before any other thread
+    that runs Python starts (app/core/collector.py: the root cause of crashes and hangs over a long
+    session). The benchmark's soak makes its window's application here too."""
+    app = QApplication(argv)
+    app.setApplicationName("STAR Coach")
+    app.setOrganizationName("star-coach")
+    app.setDesktopFileName("star-coach")
+    collector.collect_on_gui_thread()
+    return app
+
+
 def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None) -> int:
     """`driver` (the benchmark's window scenario) takes over the window once practice is ready, with
     STAR_COACH_STARTUP_PROBE set; without it the probe quits there."""
     _setup_logging()
-    app = QApplication([sys.argv[0], *argv])
-    app.setApplicationName("STAR Coach")
-    app.setOrganizationName("star-coach")
-    app.setDesktopFileName("star-coach")
-    collector.collect_on_gui_thread()  # before any thread that runs Python starts
+    app = make_app([sys.argv[0], *argv])
     instance = SingleInstance(app)
     if not instance.claim():
         print("STAR Coach is already running: its window was brought forward.", file=sys.stderr)
