@@ -124,6 +124,11 @@ def bench_window() -> Figures:
         "wer_window_answer": round(word_error_rate(reference, result["final_text"]), 3),
         "cpu_share_while_speaking": round(result["cpu_s"] / result["speaking_s"] / (os.cpu_count() or 1), 3),
         "window_recorder_warnings": len(result["warnings"]),
+        # Python's collector on the GUI thread (app/core/collector.py): how often, its longest pause.
+        "collector_runs": result["collector"]["collections"],
+        "collector_longest_ms": round(1000 * result["collector"]["longest_s"], 1),
+        "collector_total_ms": round(1000 * result["collector"]["total_s"], 1),
+        "collector_handed_to_qt": result["collector"]["handed_to_qt"],
         # Other programs' load (1-minute average, before and after): the times above depend on it.
         "window_load_avg": f"{load_before:.1f}-{os.getloadavg()[0]:.1f}",
     }
@@ -223,6 +228,11 @@ def _driver_class() -> type:
             self.out["shown"] = [(round(t, 3), text) for t, text in self.out["shown"]]
             self.out.setdefault("final_text", "")
             self.out.setdefault("session_stop_to_feedback", -1.0)
+            from dataclasses import asdict
+
+            from app.core import collector
+
+            self.out["collector"] = asdict(collector.stats)
             print("WINDOW-RESULT " + json.dumps(self.out), flush=True)
             self.window.close()
 

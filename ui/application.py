@@ -123,6 +123,7 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
             # The benchmark's "practice ready": the model and the labeller are loaded, so a practice
             # could start now and its feedback be computed.
             def ready() -> None:
+                collector.settle()
                 print("practice-ready", flush=True)
                 if driver is None:
                     app.quit()
@@ -136,7 +137,7 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
             services.practice.error.connect(not_ready)
             services.start_background_loading(ready, recovered)
         else:
-            services.start_background_loading(on_notice=recovered)
+            services.start_background_loading(collector.settle, recovered)
 
     def failed(message: str) -> None:
         log.error("practice could not start: %s", message)
