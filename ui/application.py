@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.bank.questions import BankError, load_bank_or_builtin
-from app.core import collector, paths
+from app.core import collector, memory, paths
 from app.core.jobs import run_task
 from app.speech.wavfile import recover_recordings
 from ui.common.single_instance import SingleInstance
@@ -59,6 +59,7 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
     """`driver` (the benchmark's window scenario) takes over the window once practice is ready, with
     STAR_COACH_STARTUP_PROBE set; without it the probe quits there."""
     _setup_logging()
+    memory.return_freed_memory()  # before Qt and the models start their threads
     app = QApplication([sys.argv[0], *argv])
     app.setApplicationName("STAR Coach")
     app.setOrganizationName("star-coach")
