@@ -141,6 +141,7 @@ class Services:
         # The app has done this at start (ui/application.py); any other host of practice (the soak
         # benchmark, tests) gets it here, before the models load.
         memory.return_freed_memory()
+        memory.forget_module_sources()  # the window's imports are done; the models' come later
         notices: list[str] = []
         if settings is None:
             try:
@@ -202,6 +203,7 @@ class Services:
         def done(part: str) -> None:
             waiting.discard(part)
             if not waiting and not self.store.closed:  # quitting while the models loaded: nothing to do
+                memory.forget_module_sources()  # what loading the models imported; before more starts
                 self.learn_corrections()
                 self.recover_recordings(on_notice)
                 if on_ready is not None:

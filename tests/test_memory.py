@@ -47,3 +47,14 @@ def test_nothing_is_done_without_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(platform, "libc_ver", lambda: ("", ""))
     assert memory._glibc() is None or not sys.platform.startswith("linux")
     assert memory.return_freed_memory() is False
+
+
+def test_module_sources_are_forgotten_and_read_again() -> None:
+    import linecache
+
+    here = str(Path(__file__))
+    first = linecache.getlines(here)
+    assert here in linecache.cache
+    memory.forget_module_sources()
+    assert here not in linecache.cache
+    assert linecache.getlines(here) == first  # a traceback still shows its lines
