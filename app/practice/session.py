@@ -34,6 +34,7 @@ from app.speech.ask import QuestionReader
 from app.speech.audio import Samples, decode_audio
 from app.speech.capture_worker import RecordingResult
 from app.speech.fillers import second_listen
+from app.speech.speech_thread import SpeechThread
 from app.speech.transcript import Transcriber
 from app.stories.bank import Story
 from app.stories.written import DEFAULT_WPM, Comparison, compare, read_written
@@ -75,6 +76,7 @@ class PracticeSession(QObject):
         settings: Settings,
         recordings_dir: Path,
         parent: QObject | None = None,
+        speech: SpeechThread | None = None,  # the engine's thread, started at launch
     ) -> None:
         super().__init__(parent)
         self.bank = bank
@@ -82,7 +84,7 @@ class PracticeSession(QObject):
         self.recordings_dir = recordings_dir
         self.reader = reader
         self.engine = engine
-        self.answer = AnswerSession(engine, self)
+        self.answer = AnswerSession(engine, self, speech=speech)
         self.phase = Phase.IDLE
         self.question: Question | None = None
         self.engine_name = getattr(engine, "name", "whisper")
