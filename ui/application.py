@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.bank.questions import BankError, load_bank_or_builtin
+from app.bank.questions import Bank, BankError, load_bank_or_builtin
 from app.core import paths
 from app.core.jobs import run_task
+from app.core.settings import Settings, read_settings
+from app.speech.speech_thread import SpeechThread, speech_thread_for
+from app.speech.transcript import SpeechError
 from app.speech.wavfile import recover_recordings
 from ui.common.single_instance import SingleInstance
 
@@ -68,6 +71,46 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
         print("STAR Coach is already running: its window was brought forward.", file=sys.stderr)
         return 0
 
+    # The slow loading starts first, off this thread, while the window is built: the Whisper model on
+    # the transcription thread (its own, for the app's life) and the STAR labeller on a worker.
+    settings, settings_notices = read_settings()
+    speech = _start_speech(settings)
+    try:
+        code = _run(app, instance, argv, driver, settings, settings_notices, speech)
+    finally:
+        if speech is not None:  # after the window's orderly shutdown; at once if that stopped it
+            speech.shutdown()
+    instance.release()
+    return code
+
+
+def _start_speech(settings: Settings) -> SpeechThread | None:
+    """The transcription thread, its model loading; None when no engine can be made (then the
+    practice services try again and say why in the window)."""
+    try:
+        speech = speech_thread_for(settings)
+    except SpeechError as e:
+        log.error("no speech engine at launch: %s", e)
+        return None
+    speech.load()
+    return speech
+
+
+def _load_labeller(bank: Bank) -> object:
+    from app.analysis.labeller_files import default_labeller  # a worker's import, not the GUI's
+
+    return default_labeller(bank)
+
+
+def _run(
+    app: QApplication,
+    instance: SingleInstance,
+    argv: Sequence[str],
+    driver: Callable[[MainWindow], None] | None,
+    settings: Settings,
+    settings_notices: list[str],
+    speech: SpeechThread | None,
+) -> int:
     try:
         loaded = load_bank_or_builtin(paths.user_bank_path())
     except BankError as e:
@@ -80,11 +123,18 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
         return 1
     if loaded.warning:
         log.warning(loaded.warning)
+    run_task(
+        lambda: _load_labeller(loaded.bank),
+        lambda _labeller: None,
+        lambda message: log.warning("STAR labeller not loaded at launch (tried again): %s", message),
+    )
 
     from ui.main_window import MainWindow
 
     window = MainWindow(loaded)
     window.show()
+    for notice in settings_notices:
+        window.show_banner(notice)
     instance.raise_requested.connect(lambda: _bring_forward(window))
     _quit_on_sigterm(app, window)
     probe = bool(os.environ.get("STAR_COACH_STARTUP_PROBE"))
@@ -99,7 +149,9 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
             window.show_banner(notice)
 
         try:
-            services = Services.create(loaded.bank, opened=cast(OpenedHistory, opened))
+            services = Services.create(
+                loaded.bank, settings, opened=cast(OpenedHistory, opened), speech=speech
+            )
         except Exception as e:  # the last resort: said in the window, not only in the log
             log.exception("practice could not start")
             failed(f"{e}. The log in {paths.log_dir()} has the details.")
@@ -144,9 +196,7 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
     if probe:
         # The benchmark measures launch -> first event-loop turn after show() -> practice ready.
         QTimer.singleShot(0, lambda: print("window-shown", flush=True))
-    code = app.exec()
-    instance.release()
-    return code
+    return app.exec()
 
 
 def _bring_forward(window: QWidget) -> None:
