@@ -183,6 +183,8 @@ class Services:
         waiting = {"model", "labeller"}
 
         def done(part: str) -> None:
+            if part not in waiting:  # the model loaded at launch says so again when asked here
+                return
             waiting.discard(part)
             if not waiting and not self.store.closed:  # quitting while the models loaded: nothing to do
                 self.learn_corrections()

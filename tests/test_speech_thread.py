@@ -12,7 +12,10 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from app.analysis.labeller_files import default_labeller
+from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
+from app.services import Services
 from app.speech.audio import SAMPLE_RATE, Samples
 from app.speech.gate import silent_transcript
 from app.speech.speech_thread import SpeechThread, speech_thread_for
@@ -67,6 +70,33 @@ def test_a_streaming_transcriber_takes_over_the_thread_the_model_loaded_on(
     assert engine.loads[0] != threading.get_ident()  # not the GUI thread
     streaming.shutdown()
     speech.shutdown()  # again, as the app does at exit: nothing happens
+
+
+class SlowLoading(ThreadNoting):
+    def load(self) -> None:
+        time.sleep(0.5)
+        super().load()
+
+
+def test_practice_is_ready_once_when_the_model_was_loading_before_the_services_were_made(
+    qtbot: QtBot,
+) -> None:
+    """As at launch: the model starts loading, then the services are made and ask for it again, so
+    that it says "loaded" twice; the labeller (loaded already here) is ready before either."""
+    bank = load_bank_or_builtin(None).bank
+    default_labeller(bank)
+    speech = SpeechThread(SlowLoading())
+    speech.load()
+    services = Services.create(bank, Settings(), speech=speech)
+    try:
+        assert services.practice.engine is speech.engine
+        ready: list[str] = []
+        services.start_background_loading(lambda: ready.append("ready"))
+        qtbot.waitUntil(lambda: bool(ready), timeout=60_000)
+        qtbot.wait(1000)  # the model's second "loaded" has come by now
+        assert ready == ["ready"]
+    finally:
+        services.shutdown()
 
 
 def test_the_thread_must_run_the_engine_given(speech: SpeechThread) -> None:
