@@ -1,8 +1,9 @@
 """The long-lived parts the screens share, built once: settings, speech in and out, the practice loop.
 
-Nothing slow happens here: the app starts the transcription thread (its Whisper model loading) and the
-STAR labeller at launch and hands them over (`create(speech=...)`); `start_background_loading()`, called
-after the window is shown, starts what is not started yet and calls back when practice is ready.
+Nothing slow happens here: the app makes the transcription thread at launch and, once the window shows,
+starts the Whisper model loading on it and the STAR labeller, then hands the thread over
+(`create(speech=...)`); `start_background_loading()` starts what is not started yet and calls back when
+practice is ready.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class Services:
         """The Whisper model and the STAR labeller (3.3 s to train once, 0.7 s from the cache) get ready
         before the first Stop; `on_ready` is called once both are (failures go to practice.error).
         Then recordings no attempt has are transcribed into History; `on_notice` tells the person.
-        The meaning model loads after both, not beside them: on 2 cores it held the Whisper model up."""
+        The meaning model loads after both, so as not to compete with them for the CPU (2 cores here)."""
         waiting = {"model", "labeller"}
 
         def done(part: str) -> None:
