@@ -1,7 +1,9 @@
 """The long-lived parts the screens share, built once: settings, speech in and out, the practice loop.
 
-Nothing slow happens here: the speech engine starts on its own thread and the Whisper model loads in
-the background when `start_background_loading()` is called after the window is shown.
+Nothing slow happens here: the app makes the transcription thread at launch and, once the window shows,
+starts the Whisper model loading on it and the STAR labeller, then hands the thread over
+(`create(speech=...)`); `start_background_loading()` starts what is not started yet and calls back when
+practice is ready.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from app.analysis.types import Label
 from app.bank.questions import Bank
 from app.core import memory, paths
 from app.core.jobs import run_task
-from app.core.settings import Settings
+from app.core.settings import Settings, read_settings
 from app.followups.judge import reply_model
 from app.history import Store, StoreError
 from app.history.worker import HistoryWorker
@@ -34,25 +36,11 @@ from app.practice.session import PracticeSession
 from app.schedule.grades import grade_of
 from app.speech.ask import QuestionReader
 from app.speech.playback import QtPlayer
-from app.speech.transcribe import make_transcriber
-from app.speech.transcript import SpeechError, Transcriber
+from app.speech.speech_thread import SpeechThread, speech_thread_for
 from app.speech.tts import Speaker
 from app.speech.vocabulary import own_words
 
 log = logging.getLogger(__name__)
-
-
-def _transcriber(settings: Settings) -> tuple[Transcriber, list[str]]:
-    """The engine and model in the settings, or the bundled Whisper model, saying why."""
-    # A model applies to Whisper only; the saved one is kept for when Whisper is chosen again.
-    model = (settings.model or None) if settings.engine == "whisper" else None
-    try:
-        return make_transcriber(settings.engine, model), []
-    except SpeechError as e:
-        default = make_transcriber("whisper", None)
-        return default, [
-            f"{e} STAR Coach uses Whisper tiny.en instead; choose the engine in Settings (Ctrl+,)."
-        ]
 
 
 def _recordings_folder() -> tuple[Path, list[str]]:
@@ -140,31 +128,29 @@ class Services:
         settings: Settings | None = None,
         parent: QObject | None = None,
         opened: OpenedHistory | None = None,
+        speech: SpeechThread | None = None,
     ) -> Services:
         """Every part that can fail falls back to something that works and says so in `notices`, so
-        the window never sits there greyed out with the reason only in a log."""
+        the window never sits there greyed out with the reason only in a log. `speech`: the engine's
+        thread for `settings`, started at launch (`speech_thread_for`); else it is started here."""
         # The app has done this at start (ui/application.py); any other host of practice (the soak
         # benchmark, tests) gets it here, before the models load.
         memory.return_freed_memory()
         memory.forget_module_sources()  # the window's imports are done; the models' come later
         notices: list[str] = []
         if settings is None:
-            try:
-                settings = Settings.load()
-            except OSError as e:
-                settings = Settings()
-                notices.append(f"Your settings could not be read ({e.strerror}); the defaults are used.")
+            settings, notices = read_settings()
         speaker = Speaker(parent=parent)
         speaker.set_rate(settings.speech_rate_wpm)
         if settings.voice_id:  # checked once the engine has started (start_background_loading)
             speaker.set_voice(settings.voice_id, check=False)
         player = QtPlayer(parent=parent)
         reader = QuestionReader(speaker, QtPlayer(parent=parent), parent)
-        engine, engine_notice = _transcriber(settings)
-        notices += engine_notice
+        speech = speech or speech_thread_for(settings)
+        notices += speech.notices
         recordings, recordings_notice = _recordings_folder()
         notices += recordings_notice
-        practice = PracticeSession(bank, engine, reader, settings, recordings, parent)
+        practice = PracticeSession(bank, speech.engine, reader, settings, recordings, parent, speech=speech)
         opened = opened or open_history()
         store, store_notices, saved = opened.store, opened.notices, True
         if store is None:
@@ -202,15 +188,19 @@ class Services:
     ) -> None:
         """The Whisper model and the STAR labeller (3.3 s to train once, 0.7 s from the cache) get ready
         before the first Stop; `on_ready` is called once both are (failures go to practice.error).
-        Then recordings no attempt has are transcribed into History; `on_notice` tells the person."""
+        Then recordings no attempt has are transcribed into History; `on_notice` tells the person.
+        The meaning model loads after both, so as not to compete with them for the CPU (2 cores here)."""
         waiting = {"model", "labeller"}
 
         def done(part: str) -> None:
+            if part not in waiting:  # the model loaded at launch says so again when asked here
+                return
             waiting.discard(part)
             if not waiting and not self.store.closed:  # quitting while the models loaded: nothing to do
                 memory.forget_module_sources()  # what loading the models imported; before more starts
                 self.learn_corrections()
                 self.recover_recordings(on_notice)
+                run_task(load_meaning, meaning_ready, self.practice.error.emit)
                 if on_ready is not None:
                     on_ready()
 
@@ -247,7 +237,6 @@ class Services:
                     )
                 )
             done("labeller")
-            run_task(load_meaning, meaning_ready, self.practice.error.emit)
 
         run_task(lambda: default_labeller(bank), labeller_ready, self.practice.error.emit)
         self.practice.partial.connect(_encode_while_speaking)

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.bank.questions import BankError, load_bank_or_builtin
+from app.bank.questions import Bank, BankError, load_bank_or_builtin
 from app.core import collector, memory, paths
 from app.core.jobs import run_task
+from app.core.settings import Settings, read_settings
+from app.speech.speech_thread import SpeechThread, speech_thread_for
+from app.speech.transcript import SpeechError
 from app.speech.wavfile import recover_recordings
 from ui.common.single_instance import SingleInstance
 
@@ -78,6 +81,44 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
         print("STAR Coach is already running: its window was brought forward.", file=sys.stderr)
         return 0
 
+    # The transcription thread, for the app's life: the Whisper model loads on it as soon as the
+    # window shows (started before the window was built, the loading held the window up by ~0.25 s).
+    settings, settings_notices = read_settings()
+    speech = _speech_thread(settings)
+    try:
+        code = _run(app, instance, argv, driver, settings, settings_notices, speech)
+    finally:
+        if speech is not None:  # after the window's orderly shutdown; at once if that stopped it
+            speech.shutdown()
+    instance.release()
+    return code
+
+
+def _speech_thread(settings: Settings) -> SpeechThread | None:
+    """The transcription thread, not loading yet; None when no engine can be made (then the
+    practice services try again and say why in the window)."""
+    try:
+        return speech_thread_for(settings)
+    except SpeechError as e:
+        log.error("no speech engine at launch: %s", e)
+        return None
+
+
+def _load_labeller(bank: Bank) -> object:
+    from app.analysis.labeller_files import default_labeller  # a worker's import, not the GUI's
+
+    return default_labeller(bank)
+
+
+def _run(
+    app: QApplication,
+    instance: SingleInstance,
+    argv: Sequence[str],
+    driver: Callable[[MainWindow], None] | None,
+    settings: Settings,
+    settings_notices: list[str],
+    speech: SpeechThread | None,
+) -> int:
     try:
         loaded = load_bank_or_builtin(paths.user_bank_path())
     except BankError as e:
@@ -95,21 +136,26 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
 
     window = MainWindow(loaded)
     window.show()
+    for notice in settings_notices:
+        window.show_banner(notice)
     instance.raise_requested.connect(lambda: _bring_forward(window))
     _quit_on_sigterm(app, window)
     probe = bool(os.environ.get("STAR_COACH_STARTUP_PROBE"))
 
     def attach(prepared: tuple[object, list[str]]) -> None:
-        # Speech in and out start now, and the Whisper model loads in the background while the
-        # person browses.
+        # Speech in and out start now; the models, loading since the window showed, are handed over.
         from app.services import OpenedHistory, Services
 
+        if window.isHidden():  # closed (Ctrl+Q, SIGTERM) while the history opened: start nothing now,
+            return  # or the capture thread outlived the app ("QThread: Destroyed while … running")
         opened, notices = prepared
         for notice in notices:
             window.show_banner(notice)
 
         try:
-            services = Services.create(loaded.bank, opened=cast(OpenedHistory, opened))
+            services = Services.create(
+                loaded.bank, settings, opened=cast(OpenedHistory, opened), speech=speech
+            )
         except Exception as e:  # the last resort: said in the window, not only in the log
             log.exception("practice could not start")
             failed(f"{e}. The log in {paths.log_dir()} has the details.")
@@ -151,13 +197,24 @@ def run(argv: Sequence[str], driver: Callable[[MainWindow], None] | None = None)
         notices = startup_notices()
         return importlib.import_module("app.services").open_history(), notices
 
-    QTimer.singleShot(0, lambda: run_task(prepare, attach, failed))
+    def start_loading() -> None:
+        """The window is up: the Whisper model loads on the transcription thread and the STAR
+        labeller on a worker while the history is opened and the practice services are made, not
+        after (that took ~0.5 s more before practice was ready)."""
+        if speech is not None:
+            speech.load()
+        run_task(
+            lambda: _load_labeller(loaded.bank),
+            lambda _labeller: None,
+            lambda message: log.warning("STAR labeller not loaded at launch (tried again): %s", message),
+        )
+        run_task(prepare, attach, failed)
+
+    QTimer.singleShot(0, start_loading)
     if probe:
         # The benchmark measures launch -> first event-loop turn after show() -> practice ready.
         QTimer.singleShot(0, lambda: print("window-shown", flush=True))
-    code = app.exec()
-    instance.release()
-    return code
+    return app.exec()
 
 
 def _bring_forward(window: QWidget) -> None:

@@ -93,3 +93,11 @@ class Settings(BaseModel):
 
     def save(self, path: Path | None = None) -> None:
         atomic_write_text(path or self.path(), json.dumps(self.model_dump(), indent=2) + "\n")
+
+
+def read_settings() -> tuple[Settings, list[str]]:
+    """The saved settings, or the defaults and what the person must hear about it."""
+    try:
+        return Settings.load(), []
+    except OSError as e:
+        return Settings(), [f"Your settings could not be read ({e.strerror}); the defaults are used."]

@@ -28,6 +28,7 @@ from app.speech.answer import AnswerResult, AnswerSession
 from app.speech.ask import QuestionReader
 from app.speech.audio import Samples
 from app.speech.capture_worker import RecordingResult
+from app.speech.speech_thread import SpeechThread
 from app.speech.transcript import Transcriber
 from app.stories.bank import Story
 
@@ -68,6 +69,7 @@ class PracticeSession(QObject):
         settings: Settings,
         recordings_dir: Path,
         parent: QObject | None = None,
+        speech: SpeechThread | None = None,  # the engine's thread, started at launch
     ) -> None:
         super().__init__(parent)
         self.bank = bank
@@ -75,7 +77,7 @@ class PracticeSession(QObject):
         self.recordings_dir = recordings_dir
         self.reader = reader
         self.engine = engine
-        self.answer = AnswerSession(engine, self)
+        self.answer = AnswerSession(engine, self, speech=speech)
         self.phase = Phase.IDLE
         self.question: Question | None = None
         self.engine_name = getattr(engine, "name", "whisper")

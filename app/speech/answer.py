@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from app.speech.capture import Recorder
 from app.speech.capture_worker import RecordingResult
+from app.speech.speech_thread import SpeechThread
 from app.speech.streaming import StreamingTranscriber
 from app.speech.transcript import Transcriber, Transcript
 
@@ -37,10 +38,12 @@ class AnswerSession(QObject):
     finished = Signal(object)  # AnswerResult, or None when nothing was kept (Escape, no microphone)
     model_ready = Signal()
 
-    def __init__(self, engine: Transcriber, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: Transcriber, parent: QObject | None = None, *, speech: SpeechThread | None = None
+    ) -> None:
         super().__init__(parent)
         self.recorder = Recorder(self)
-        self.streaming = StreamingTranscriber(engine, self)
+        self.streaming = StreamingTranscriber(engine, self, speech=speech)
         self.recorder.level.connect(self.level)
         self.recorder.elapsed.connect(self.elapsed)
         self.recorder.warning.connect(self.warning)

@@ -12,31 +12,20 @@ the analysed and saved transcript is still made of the whole stretches.
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app.speech.audio import SAMPLE_RATE
 from app.speech.provisional import Provisional
-from app.speech.transcript import SpeechError, Transcriber, Transcript, Word
+from app.speech.speech_thread import Segment, SpeechThread
+from app.speech.transcript import Transcriber, Transcript, Word
 
 log = logging.getLogger(__name__)
 Samples = npt.NDArray[np.float32]
 
 FRAME = 480  # 30 ms at 16 kHz
-
-
-@dataclass(frozen=True)
-class Segment:
-    start: int  # first sample, counted from the start of the recording
-    samples: Samples
-
-    @property
-    def offset(self) -> float:
-        return self.start / SAMPLE_RATE
 
 
 class Segmenter:
@@ -140,55 +129,6 @@ def merge(parts: list[Transcript], audio_seconds: float) -> Transcript:
     )
 
 
-class _Worker(QObject):
-    """Owns the engine on its own thread; segments are handled one at a time, in order."""
-
-    loaded = Signal()
-    done = Signal(int, object)  # job number, Transcript
-    failed = Signal(int, str)  # job number (-1: loading), message
-    looked = Signal(int, object, float)  # job number, Transcript or None, CPU seconds: a provisional look
-
-    def __init__(self, engine: Transcriber) -> None:
-        super().__init__()
-        self.engine = engine
-
-    @Slot()
-    def load(self) -> None:
-        try:
-            self.engine.load()
-        except SpeechError as e:
-            self.failed.emit(-1, str(e))
-            return
-        self.loaded.emit()
-
-    @Slot(int, object)
-    def look(self, job: int, segment: Segment) -> None:
-        """A provisional look at the open stretch: for the screen only, so a failure just shows nothing."""
-        samples = np.concatenate([segment.samples, np.zeros(TRAILING_SILENCE, dtype=np.float32)])
-        cpu = time.process_time()  # the whole process's: CTranslate2 decodes on threads of its own
-        try:
-            transcript: Transcript | None = self.engine.transcribe(samples, offset=segment.offset)
-        except Exception:
-            log.exception("provisional transcription failed")
-            transcript = None
-        self.looked.emit(job, transcript, time.process_time() - cpu)
-
-    @Slot(int, object)
-    def run(self, job: int, segment: Segment) -> None:
-        # A second of silence after each stretch: cut right after the last word, Whisper dropped the
-        # answer's closing words (the walk-through of issue 24 lost "and that cut the false alarms by
-        # two-thirds", the whole result); the same audio with a second of silence after it kept them.
-        samples = np.concatenate([segment.samples, np.zeros(TRAILING_SILENCE, dtype=np.float32)])
-        try:
-            self.done.emit(job, self.engine.transcribe(samples, offset=segment.offset))
-        except SpeechError as e:
-            self.failed.emit(job, str(e))
-        except Exception as e:  # an engine bug must reach the screen, not kill the thread
-            log.exception("transcription failed")
-            self.failed.emit(job, f"Transcription failed: {e}")
-
-
-TRAILING_SILENCE = SAMPLE_RATE  # samples
 # New audio between two provisional looks, and at least twice the last look's time, so that on a busy
 # machine the looks take at most half of the transcription thread and the stretches (and the last one,
 # after Stop) are not kept waiting behind them: back to back, under another program's load, 25 s
@@ -210,18 +150,24 @@ class StreamingTranscriber(QObject):
     error = Signal(str)
     ready = Signal()  # the model is loaded
 
-    _load = Signal()
     _run = Signal(int, object)
     _look = Signal(int, object)
 
-    def __init__(self, engine: Transcriber, parent: QObject | None = None, **segmenter: float) -> None:
+    def __init__(
+        self,
+        engine: Transcriber,
+        parent: QObject | None = None,
+        *,
+        speech: SpeechThread | None = None,
+        **segmenter: float,
+    ) -> None:
+        """`speech`: the engine's thread, started (and its model loading) at launch; else one is made."""
         super().__init__(parent)
         self._segmenter_args = segmenter
-        self._thread = QThread()
-        self._thread.setObjectName("transcribe")
-        self._worker = _Worker(engine)
-        self._worker.moveToThread(self._thread)
-        self._load.connect(self._worker.load)
+        if speech is not None and speech.engine is not engine:
+            raise ValueError("the speech thread runs another engine")
+        self._speech = speech or SpeechThread(engine)
+        self._worker = self._speech.worker
         self._run.connect(self._worker.run)
         self._look.connect(self._worker.look)
         self._worker.loaded.connect(self.ready)
@@ -230,7 +176,6 @@ class StreamingTranscriber(QObject):
         self._worker.looked.connect(self._on_looked)
         self._looking: tuple[int, int] | None = None  # (job, end sample) of the look under way
         self._look_every = LOOK_EVERY_S
-        self._thread.start()
         self._reset()
 
     def _reset(self) -> None:
@@ -249,7 +194,7 @@ class StreamingTranscriber(QObject):
 
     def load(self) -> None:
         """Load the model off the GUI thread (call early: a practice should not wait for it)."""
-        self._load.emit()
+        self._speech.load()
 
     def begin(self) -> None:
         """A new answer starts."""
@@ -299,8 +244,7 @@ class StreamingTranscriber(QObject):
         self._reset()
 
     def shutdown(self) -> None:
-        self._thread.quit()
-        self._thread.wait(60_000)
+        self._speech.shutdown()
 
     def _submit(self, seg: Segment) -> None:
         self._provisional.closed(self._jobs, seg.start + len(seg.samples))
