@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.bank.questions import load_bank_or_builtin
 from app.core.settings import Settings
 from app.services import Services
 from ui.main_window import MainWindow
+from ui.practice.feedback_view import FeedbackView
 
 
 @contextmanager
@@ -82,3 +84,20 @@ def replay_newest(qtbot: QtBot, window: MainWindow) -> None:
     view.table.selectRow(0)
     with qtbot.waitSignal(view.replay, timeout=10_000):
         view.replay_selected()
+
+
+def focused_feedback(qtbot: QtBot, take: Path) -> FeedbackView:
+    """The feedback screen on its own, showing an answer recorded to `take`, active, with Tab's
+    focus on the transcript's first sentence (as a keyboard user reaches it). The caller owns it."""
+    from tests.test_store import make_result, write_wav
+
+    view = FeedbackView(None)
+    view.show_result(make_result(write_wav(take)))
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=5000)
+    view.transcript.setFocus()
+    qtbot.waitUntil(view.transcript.hasFocus)
+    qtbot.keyClick(view.transcript, Qt.Key.Key_Tab)
+    return view

@@ -74,19 +74,10 @@ def test_the_feedback_screen_is_destroyed_with_its_python_side_intact(
     """The feedback screen, dropped with its transcript focused and freed by the collector, called
     its relabelling filter on an object the collector had already emptied ("'RelabelFilter' object
     has no attribute 'browser'"); in the suite it then crashed in ~QWidget."""
-    from tests.test_store import make_result, write_wav
-    from ui.practice.feedback_view import FeedbackView
+    from tests.gui_utils import focused_feedback
 
     assert collector.collect_on_gui_thread()
-    view = FeedbackView(None)
-    view.show_result(make_result(write_wav(tmp_path / "take.wav")))
-    view.show()
-    qtbot.waitExposed(view)
-    view.activateWindow()
-    qtbot.waitUntil(view.isActiveWindow, timeout=5000)
-    view.transcript.setFocus()
-    qtbot.waitUntil(view.transcript.hasFocus)
-    qtbot.keyClick(view.transcript, Qt.Key.Key_Tab)
+    view = focused_feedback(qtbot, tmp_path / "take.wav")
     destroyed: list[bool] = []
     view.destroyed.connect(lambda *_: destroyed.append(True))
     view.me = view  # type: ignore[attr-defined]  # in a cycle, as a closure over it would leave it

@@ -178,19 +178,11 @@ def test_the_sentence_tab_reaches_is_drawn_in_the_selection_colours(qtbot: QtBot
     """Issue 15: Tab through the transcript showed only a faint dotted frame around the sentence."""
     from PySide6.QtGui import QPalette
 
-    from ui.practice.feedback_view import FeedbackView
+    from tests.gui_utils import focused_feedback
     from ui.practice.relabel import FOCUS_MARK, focused_sentence
 
-    view = FeedbackView(None)
+    view = focused_feedback(qtbot, tmp_path / "take.wav")
     qtbot.addWidget(view)
-    view.show_result(make_result(write_wav(tmp_path / "take.wav")))
-    view.show()
-    qtbot.waitExposed(view)
-    view.activateWindow()
-    qtbot.waitUntil(view.isActiveWindow, timeout=5000)
-    view.transcript.setFocus()
-    qtbot.waitUntil(view.transcript.hasFocus)
-    qtbot.keyClick(view.transcript, Qt.Key.Key_Tab)
     qtbot.keyClick(view.transcript, Qt.Key.Key_Tab)
     i = focused_sentence(view.transcript)
     assert i is not None
