@@ -16,7 +16,7 @@ from app.speech.playback import MAX_SPEED, MIN_SPEED, Player, QtPlayer
 from tests.audio_utils import (
     MonitorRecording,
     correlate_files,
-    explain_mismatch,
+    heard_as_sent,
     load_mono16k,
     rms,
     sound_span,
@@ -74,8 +74,7 @@ def test_plays_to_the_end_and_is_heard(qtbot: QtBot, player: QtPlayer, clip: Pat
     print(
         f"\nplayback: {sound_span(sent):.2f} s of sound sent, {heard:.2f} s heard; ncc {ncc:.3f}, lag {lag:.3f} s"
     )
-    assert ncc >= 0.9, explain_mismatch(clip, recording, ARTIFACTS / "audio")
-    assert lag >= 0
+    assert (problem := heard_as_sent(clip, recording, ARTIFACTS / "audio")) is None, problem
     # at 1x the speakers sound for as long as the clip does: nothing dropped, nothing stretched
     assert heard == pytest.approx(sound_span(sent), abs=0.1)
 

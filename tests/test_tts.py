@@ -18,7 +18,7 @@ from app.speech.tts_engine import TtsError
 from tests.audio_utils import (
     MonitorRecording,
     correlate_files,
-    explain_mismatch,
+    heard_as_sent,
     load_mono16k,
     rms,
     wav_seconds,
@@ -72,8 +72,7 @@ def test_question_is_synthesized_and_heard_on_the_speakers(
         f"{reader.last_start_latency_ms:.1f} ms after ask; monitor ncc {ncc:.3f}, lag {lag:.3f} s"
     )
     assert rms(load_mono16k(recording)) > 0.01, "the speakers stayed silent"
-    assert ncc >= 0.9, explain_mismatch(wav, recording, ARTIFACTS / "audio")
-    assert lag >= 0, "the start of the question was cut off"
+    assert (problem := heard_as_sent(wav, recording, ARTIFACTS / "audio")) is None, problem
 
 
 def test_default_cache_folder_is_in_the_data_folder(qtbot: QtBot) -> None:
