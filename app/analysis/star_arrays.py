@@ -33,11 +33,10 @@ class ArrayTfidf:
         self._pre = preprocessor
         self._token = re.compile(token_pattern)
 
-    def transform(self, texts: Sequence[str]) -> Any:
-        from scipy.sparse import csr_matrix
-
-        rows, cols, vals = [], [], []
-        for r, text in enumerate(texts):
+    def _rows(self, texts: Sequence[str]) -> list[tuple[npt.NDArray[np.int64], F64]]:
+        """Each text's columns and weights, as TfidfVectorizer computes them."""
+        out = []
+        for text in texts:
             tokens = self._token.findall(self._pre(text))
             grams = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
             counts: dict[int, int] = {}
@@ -45,15 +44,21 @@ class ArrayTfidf:
                 j = self.vocabulary_.get(g)
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
-            if not counts:
-                continue
-            idx = np.array(sorted(counts))
+            idx = np.array(sorted(counts), dtype=np.int64)
             v = (1.0 + np.log(np.array([counts[j] for j in idx], dtype=np.float64))) * self.idf_[idx]
-            v /= np.linalg.norm(v)
-            rows += [r] * len(idx)
-            cols += idx.tolist()
-            vals += v.tolist()
-        return csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.idf_)))
+            if len(v):
+                v /= np.linalg.norm(v)
+            out.append((idx, v))
+        return out
+
+    def compact(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], F64]:
+        """The columns any of `texts` uses, and the rows' values in those columns only (dense)."""
+        rows = self._rows(texts)
+        used = np.unique(np.concatenate([idx for idx, _ in rows] or [np.zeros(0, np.int64)]))
+        values = np.zeros((len(texts), len(used)))
+        for r, (idx, v) in enumerate(rows):
+            values[r, np.searchsorted(used, idx)] = v
+        return used, values
 
 
 class ArrayOvR:
