@@ -21,7 +21,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from bench.common import ROOT, Figures
+from bench.common import ROOT, Figures, compiled_as_installed
 
 ROUNDS_ENV = "STAR_COACH_SOAK_ROUNDS"
 OUT_ENV = "STAR_COACH_SOAK_OUT"
@@ -89,6 +89,7 @@ def bench_soak() -> Figures:
     rounds = int(os.environ.get(ROUNDS_ENV, "150"))
     load_before = os.getloadavg()[0]
     started = time.monotonic()
+    compiled_as_installed()
     with tempfile.TemporaryDirectory(prefix="star-coach-soak-") as tmp:
         progress, log = Path(tmp) / "progress.jsonl", Path(tmp) / "app.log"
         code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; from bench.soak_drive import drive; drive({rounds}, Path({str(progress)!r}))"

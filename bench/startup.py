@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 
-from bench.common import ROOT, Figures
+from bench.common import ROOT, Figures, compiled_as_installed
 
 
 def _launch(env: dict[str, str]) -> tuple[float, float]:
@@ -42,6 +42,7 @@ def _launch(env: dict[str, str]) -> tuple[float, float]:
 def bench_cold_start(runs: int = 5) -> Figures:
     """The first launch in a new data folder trains the labeller and checks the model's hash; later
     launches load both from the cache. The median is of the later ones, as a person meets most days."""
+    compiled_as_installed()
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "STAR_COACH_HOME": home, "STAR_COACH_STARTUP_PROBE": "1"}
         platform = "xcb"

@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.common import ROOT, Figures
+from bench.common import ROOT, Figures, compiled_as_installed
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -75,6 +75,7 @@ def bench_window() -> Figures:
     spoken = spoken_words(CLIP)
     load_before = os.getloadavg()[0]
     reference = CLIP.with_suffix(".txt").read_text(encoding="utf-8")
+    compiled_as_installed()
     with tempfile.TemporaryDirectory(prefix="star-coach-window-") as home:
         env = {**os.environ, "STAR_COACH_HOME": home, "STAR_COACH_STARTUP_PROBE": "1"}
         # A first launch trains the labeller and checks the model's hash: a day's later launches, which
