@@ -136,6 +136,7 @@ def _run(
 
     window = MainWindow(loaded)
     window.show()
+    collector.settle()  # Qt, the window and the app's modules: left out of the collections while models load
     for notice in settings_notices:
         window.show_banner(notice)
     instance.raise_requested.connect(lambda: _bring_forward(window))
