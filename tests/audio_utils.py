@@ -47,6 +47,16 @@ def load_mono16k(path: Path) -> Samples:
     return np.frombuffer(out, dtype="<i2").astype(np.float32) / 32768.0
 
 
+def write_mono16k(path: Path, samples: Samples) -> Path:
+    """`samples` (-1..1) as a 16-bit mono WAV at 16 kHz."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+    return path
+
+
 def wav_seconds(path: Path) -> float:
     with wave.open(str(path), "rb") as w:
         return w.getnframes() / w.getframerate()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.audio_utils import RATE, Samples, heard_as_sent
+from tests.audio_utils import RATE, Samples, heard_as_sent, write_mono16k
 
 
 def _speechlike(seconds: float, seed: int = 7) -> Samples:
@@ -19,22 +18,13 @@ def _speechlike(seconds: float, seed: int = 7) -> Samples:
     return (0.3 * envelope * rng.standard_normal(len(t))).astype(np.float32)
 
 
-def _write(path: Path, x: Samples) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
-    return path
-
-
 def _silence(seconds: float) -> Samples:
     return np.zeros(int(seconds * RATE), dtype=np.float32)
 
 
 def _check(tmp_path: Path, ref: Samples, rec: Samples) -> str | None:
     return heard_as_sent(
-        _write(tmp_path / "ref.wav", ref), _write(tmp_path / "rec.wav", rec), tmp_path / "kept"
+        write_mono16k(tmp_path / "ref.wav", ref), write_mono16k(tmp_path / "rec.wav", rec), tmp_path / "kept"
     )
 
 

@@ -10,7 +10,6 @@ under each of CT2_FORCE_CPU_ISA=GENERIC, AVX2 and AVX512). The Whisper model is 
 from __future__ import annotations
 
 import subprocess
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from app.speech.capture_worker import RecordingResult
 from app.speech.streaming import Segmenter, merge
 from app.speech.transcribe import WhisperTranscriber
 from app.speech.transcript import Transcript, Word
+from tests.audio_utils import write_mono16k
 from tests.conftest import SHARED
 
 AUDIO = SHARED / "audio"
@@ -174,17 +174,9 @@ def test_one_odd_stretch_does_not_refuse_an_english_answer() -> None:
 # --- the practice ------------------------------------------------------------------------------
 
 
-def _write_wav(path: Path, samples: Samples) -> None:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes((np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes())
-
-
 def _answer(folder: Path, question_id: str, samples: Samples, transcript: Transcript) -> AnswerResult:
     path = folder / recording_name(question_id)
-    _write_wav(path, samples)
+    write_mono16k(path, samples)
     seconds = len(samples) / SAMPLE_RATE
     peak = float(np.max(np.abs(samples)))
     recording = RecordingResult(path, seconds, peak, -12.0, 0.0, silent=False)
