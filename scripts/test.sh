@@ -20,7 +20,18 @@ PY=.venv/bin/python
 echo "[test] ruff check" >&2;        $PY -m ruff check .
 echo "[test] ruff format --check" >&2; $PY -m ruff format --check .
 echo "[test] mypy (app, ui, bench)" >&2; $PY -m mypy
-# One process for the whole suite, end-to-end files included, as one evening's practice is one
-# process (they ran apart until the collector's fix, app/core/collector.py).
-echo "[test] pytest" >&2
-$PY -m pytest "$@"
+# The end-to-end files (the whole app, speaking and listening for minutes) each run in a process of
+# their own again. After the collector's fix (app/core/collector.py) the whole suite in one process
+# passed 4 runs, then segfaulted in 2 of the next 2 (2026-12-07, fresh clones at 23f527e): both in
+# test_loop_e2e, in Qt's event loop, as the first question was read aloud, with no Python thread in
+# the collector; those files alone, and the real app over 3 x 150 + 40 soak rounds, never crashed.
+# Until that crash has a native stack and a fix, the suite does not hide it and does not fail on it.
+E2E=(tests/test_practice_e2e.py tests/test_follow_up_e2e.py tests/test_loop_e2e.py)
+if [ $# -eq 0 ]; then
+    echo "[test] pytest, then each end-to-end file in its own process" >&2
+    $PY -m pytest $(printf -- '--ignore=%s ' "${E2E[@]}")
+    for f in "${E2E[@]}"; do $PY -m pytest "$f"; done
+else
+    echo "[test] pytest" >&2
+    $PY -m pytest "$@"
+fi
